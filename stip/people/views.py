@@ -1,0 +1,182 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stip.core.forms import AccessTokenForm, LanguageForm
+from stip.core.models import AccessToken
+from stip.core.policies import person_of
+from stip.people import importing, policies, queries, services
+from stip.people.forms import DirectoryFilterForm, ImportForm
+from stip.people.models import ImportJob, Person
+
+DIRECTORY_PAGE_SIZE = 50
+
+
+def _visible_person(request: HttpRequest, public_id) -> Person:
+    return get_object_or_404(
+        Person.objects.visible_to(request.user).with_card(), public_id=public_id
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    me = person_of(request.user)
+    context = {"person": me, "reports": [], "report_count": 0, "teammates": []}
+    if me is not None:
+        reports = queries.direct_reports(request.user, me)
+        context["reports"] = reports[:12]
+        context["report_count"] = reports.count()
+        if me.team_id:
+            teammates = (
+                Person.objects.visible_to(request.user)
+                .current()
+                .filter(team_id=me.team_id)
+                .exclude(pk=me.pk)
+                .with_card()
+            )
+            context["teammates"] = teammates[:12]
+            context["teammate_count"] = teammates.count()
+    return render(request, "people/home.html", context)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = queries.directory(
+        request.user,
+        q=filters.get("q") or "",
+        team=filters.get("team"),
+        job_title=filters.get("job_title") or "",
+    )
+    page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "querystring": _without_page(request)}
+    template = "people/_directory_results.html" if request.htmx else "people/directory.html"
+    return render(request, template, context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    person = person_of(request.user)
+    if person is None:
+        # Administrators without an employee record still manage their tokens here.
+        return _render_profile(request, None)
+    return _render_profile(request, person)
+
+
+@login_required
+def profile(request: HttpRequest, public_id) -> HttpResponse:
+    person = _visible_person(request, public_id)
+    return _render_profile(request, person)
+
+
+def _render_profile(request: HttpRequest, person: Person | None) -> HttpResponse:
+    viewer = person_of(request.user)
+    is_self = person is None or (viewer is not None and viewer.pk == person.pk)
+    context = {"person": person, "is_self": is_self}
+    if person is not None:
+        reports = queries.direct_reports(request.user, person)
+        context.update(
+            reports=reports[:50],
+            report_count=reports.count(),
+            chain=queries.management_chain(request.user, person),
+            show_dates=policies.can_view_employment_dates(request.user, person),
+            can_change_hr=policies.can_change_hr_role(request.user, person),
+        )
+    if is_self:
+        context.update(
+            tokens=AccessToken.objects.filter(user=request.user).active(),
+            token_form=AccessTokenForm(),
+            new_token=request.session.pop("new_access_token", None),
+            language_form=LanguageForm(initial={"language": request.LANGUAGE_CODE}),
+        )
+    return render(request, "people/profile.html", context)
+
+
+@login_required
+@require_POST
+def hr_role(request: HttpRequest, public_id) -> HttpResponse:
+    person = _visible_person(request, public_id)
+    if not policies.can_change_hr_role(request.user, person):
+        raise Http404
+    grant = request.POST.get("grant") == "1"
+    services.person_set_hr(person=person, is_hr=grant, actor=request.user)
+    if grant:
+        messages.success(request, _("%(name)s now has the HR role.") % {"name": person})
+    else:
+        messages.success(request, _("%(name)s no longer has the HR role.") % {"name": person})
+    return redirect("people:profile", public_id=person.public_id)
+
+
+@login_required
+def org_chart(request: HttpRequest) -> HttpResponse:
+    """The top of the organisation, or (with ?from=me or ?from=<id>) someone's place in it."""
+    start = request.GET.get("from", "")
+    focus = None
+    if start == "me":
+        focus = person_of(request.user)
+    elif start:
+        try:
+            public_id = uuid.UUID(start)
+        except ValueError:
+            raise Http404 from None
+        focus = _visible_person(request, public_id)
+    if focus is None:
+        roots = queries.org_chart_roots(request.user)[: queries.ORG_CHART_PAGE]
+        context = {"focus": None, "chain": [], "roots": roots}
+    else:
+        context = {
+            "focus": focus,
+            "chain": queries.management_chain(request.user, focus),
+            "roots": queries.with_reports_counted(request.user, focus),
+        }
+    return render(request, "people/org_chart.html", context)
+
+
+@login_required
+def org_chart_children(request: HttpRequest, public_id) -> HttpResponse:
+    """One level of the chart, loaded when someone expands a node (htmx), a page at a time."""
+    person = _visible_person(request, public_id)
+    reports = queries.direct_reports(request.user, person)
+    page = Paginator(reports, queries.ORG_CHART_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "people/_org_children.html", {"parent": person, "page": page}
+    )
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not policies.can_import_people(request.user):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = importing.import_job_create(
+            actor=request.user,
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["content"],
+            deactivate_missing=form.cleaned_data["deactivate_missing"],
+        )
+        return redirect("people:import_detail", public_id=job.public_id)
+    jobs = ImportJob.objects.select_related("created_by").defer("content")[:10]
+    return render(request, "people/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_detail(request: HttpRequest, public_id) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.defer("content"), public_id=public_id)
+    if not policies.can_view_import(request.user, job):
+        raise Http404
+    template = "people/_import_status.html" if request.htmx else "people/import_detail.html"
+    return render(request, template, {"job": job})
