@@ -247,3 +247,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Static files: collected into STATIC_ROOT for production; found in place while developing.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING

@@ -22,6 +22,7 @@ class UserFactory(DjangoModelFactory):
 class TeamFactory(DjangoModelFactory):
     class Meta:
         model = Team
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Team {n}")
     parent = None
@@ -43,7 +44,9 @@ class PersonFactory(DjangoModelFactory):
     employee_number = factory.Sequence(lambda n: f"E{n:06d}")
     user = factory.SubFactory(
         UserFactory,
-        email=factory.LazyAttribute(lambda u: f"{u.factory_parent.employee_number.lower()}@example.test"),
+        email=factory.LazyAttribute(
+            lambda u: f"{u.factory_parent.employee_number.lower()}@example.test"
+        ),
     )
     team = None
     manager = None

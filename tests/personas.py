@@ -1,10 +1,10 @@
 """The cast every permission test uses: one small organisation with every role in it.
 
-    Operations (director)                 People & Culture (hr)   Finance (outsider)   IT (admin)
-      └ Planning: manager
-           ├ employee
-           ├ peer
-           └ leaver (left last year)
+Operations (director)                 People & Culture (hr)   Finance (outsider)   IT (admin)
+  └ Planning: manager
+       ├ employee
+       ├ peer
+       └ leaver (left last year)
 """
 
 import datetime
@@ -44,7 +44,9 @@ def build_personas() -> Personas:
     def person(key, first, last, **kwargs):
         if "user" not in kwargs:
             kwargs["user"] = UserFactory(email=f"{key}@example.test")
-        return PersonFactory(first_name=first, last_name=last, employee_number=key.upper(), **kwargs)
+        return PersonFactory(
+            first_name=first, last_name=last, employee_number=key.upper(), **kwargs
+        )
 
     director = person("director", "Diana", "de Directeur", team=operations, job_title="Director")
     manager = person(

@@ -63,7 +63,9 @@ def signin_wait_minutes(*, email: str, address: str | None) -> int:
         (recent.filter(email=email.strip().lower()), settings.STIP_SIGNIN_MAX_FAILURES_PER_ACCOUNT)
     ]
     if address:
-        checks.append((recent.filter(address=address), settings.STIP_SIGNIN_MAX_FAILURES_PER_ADDRESS))
+        checks.append(
+            (recent.filter(address=address), settings.STIP_SIGNIN_MAX_FAILURES_PER_ADDRESS)
+        )
     wait = 0
     for failures, limit in checks:
         times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])

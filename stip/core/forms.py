@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -54,3 +55,17 @@ class AccessTokenForm(forms.Form):
         max_length=100,
         help_text=_("Say what the token is for, e.g. “HR reporting script”."),
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches people who were imported and never chose a password, but not leavers."""
+
+    def get_users(self, email):
+        from stip.core.auth import StipBackend
+        from stip.core.models import User
+
+        backend = StipBackend()
+        candidates = User.objects.select_related("person").filter(
+            email__iexact=email.strip(), is_active=True
+        )
+        return [user for user in candidates if backend.user_can_authenticate(user)]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stip.core import services
-from stip.core.forms import AccessTokenForm, LanguageForm, SignInForm
+from stip.core.forms import AccessTokenForm, LanguageForm, PasswordResetForm, SignInForm
 from stip.core.models import AccessToken
 
 
@@ -22,6 +22,7 @@ class SignInView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "core/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "core/email/password_reset.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
     success_url = reverse_lazy("core:password_reset_done")

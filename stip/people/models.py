@@ -60,10 +60,7 @@ class PersonQuerySet(models.QuerySet):
         direct = Person.objects.current().filter(manager=models.OuterRef("pk"))
         return self.annotate(
             report_count=models.Subquery(
-                direct.order_by()
-                .values("manager")
-                .annotate(n=models.Count("pk"))
-                .values("n")[:1],
+                direct.order_by().values("manager").annotate(n=models.Count("pk")).values("n")[:1],
                 output_field=models.IntegerField(),
             )
         )
@@ -139,7 +136,9 @@ class Person(PublicModel):
 
     @property
     def initials(self) -> str:
-        return (self.first_name[:1] + self.last_name.split()[-1][:1]).upper() if self.last_name else ""
+        return (
+            (self.first_name[:1] + self.last_name.split()[-1][:1]).upper() if self.last_name else ""
+        )
 
     @property
     def has_left(self) -> bool:

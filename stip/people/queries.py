@@ -55,10 +55,7 @@ def management_chain(user, person: Person) -> list[Person]:
         return []
     by_id = {
         p.pk: p
-        for p in Person.objects.visible_to(user)
-        .filter(pk__in=ids)
-        .with_card()
-        .with_report_count()
+        for p in Person.objects.visible_to(user).filter(pk__in=ids).with_card().with_report_count()
     }
     return [by_id[i] for i in ids if i in by_id]
 

@@ -27,6 +27,9 @@ def _visible_person(request: HttpRequest, public_id) -> Person:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     me = person_of(request.user)
+    if me is not None:
+        # One query for what the cards show about me, my manager and my team.
+        me = Person.objects.select_related("team", "manager__team", "manager__user").get(pk=me.pk)
     context = {"person": me, "reports": [], "report_count": 0, "teammates": []}
     if me is not None:
         reports = queries.direct_reports(request.user, me)
@@ -151,9 +154,7 @@ def org_chart_children(request: HttpRequest, public_id) -> HttpResponse:
     person = _visible_person(request, public_id)
     reports = queries.direct_reports(request.user, person)
     page = Paginator(reports, queries.ORG_CHART_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "people/_org_children.html", {"parent": person, "page": page}
-    )
+    return render(request, "people/_org_children.html", {"parent": person, "page": page})
 
 
 @login_required

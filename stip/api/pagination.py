@@ -1,0 +1,76 @@
+"""Page-number pagination: `?page=2&page_size=50`, answered as
+
+    {"count": 120, "page": 2, "page_size": 50, "next": "<url>", "previous": "<url>", "results": []}
+
+Two queries whatever the size of the list: the count and the page. The queryset must have a
+total order (end with a unique field), or rows could repeat or vanish between pages.
+
+    @router.get("/goals", response={200: Page[GoalOut], **error_responses(401, 422)})
+    def goal_list(request, pagination: Query[PageIn]):
+        return paginate(request, Goal.objects.visible_to(request.user), pagination)
+"""
+
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+T = TypeVar("T")
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, description="The page to return, from 1.")
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Results per page, at most {MAX_PAGE_SIZE}.",
+    )
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="How many results there are on all pages together.")
+    page: int
+    page_size: int
+    next: str | None = Field(description="The URL of the next page, or null on the last.")
+    previous: str | None = Field(description="The URL of the previous page, or null on the first.")
+    results: list[T]
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+        # "PersonOutPage" in the OpenAPI schema rather than pydantic's "Page[PersonOut]".
+        return f"{params[0].__name__}Page"
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, pagination: PageIn) -> dict[str, Any]:
+    count = queryset.count()
+    size = pagination.page_size
+    offset = (pagination.page - 1) * size
+    # A page past the end is empty rather than an error, so that a client stops on `next: null`.
+    results = list(queryset[offset : offset + size]) if offset < count else []
+    return {
+        "count": count,
+        "page": pagination.page,
+        "page_size": size,
+        "next": _page_url(request, pagination.page + 1) if offset + size < count else None,
+        "previous": (
+            _page_url(request, min(pagination.page - 1, _last_page(count, size)))
+            if pagination.page > 1
+            else None
+        ),
+        "results": results,
+    }
+
+
+def _last_page(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
