@@ -47,13 +47,13 @@ class AccessTokenAuth(HttpBearer):
         token = token.strip()
         if not token.startswith(AccessToken.PREFIX):
             return None
-        access_token = (
-            AccessToken.objects.active()
-            .select_related("user__person")
-            .filter(digest=AccessToken.digest_of(token))
-            .first()
-        )
-        if access_token is None:
+        try:
+            access_token = (
+                AccessToken.objects.active()
+                .select_related("user__person")
+                .get(digest=AccessToken.digest_of(token))
+            )
+        except AccessToken.DoesNotExist:
             return None
         user = access_token.user
         # The same rule as signing in: inactive accounts and people who have left are refused.
@@ -86,13 +86,13 @@ class SessionAuth(APIKeyCookie):
         return super().__call__(request)
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):
-            if check_csrf(request) is not None:
-                raise ApiError(
-                    403,
-                    _("The CSRF token is missing or wrong. Reload the page and try again."),
-                    code="csrf_failed",
-                )
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request) is not None:
+            raise ApiError(
+                403,
+                _("The CSRF token is missing or wrong. Reload the page and try again."),
+                code="csrf_failed",
+            )
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:

@@ -40,11 +40,6 @@ class Page(Schema, Generic[T]):
     previous: str | None = Field(description="The URL of the previous page, or null on the first.")
     results: list[T]
 
-    @classmethod
-    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
-        # "PersonOutPage" in the OpenAPI schema rather than pydantic's "Page[PersonOut]".
-        return f"{params[0].__name__}Page"
-
 
 def paginate(request: HttpRequest, queryset: QuerySet, pagination: PageIn) -> dict[str, Any]:
     count = queryset.count()

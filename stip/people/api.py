@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -152,7 +153,7 @@ def _teams(request: HttpRequest):
     return (
         policies.teams_visible_to(Team.objects.all(), request.user)
         .select_related("parent")
-        .annotate(member_count=models.functions.Coalesce(models.Subquery(members), 0))
+        .annotate(member_count=Coalesce(models.Subquery(members), 0))
     )
 
 
@@ -171,18 +172,16 @@ def person_list(
     """Everyone who works here; HR and administrators also see people who have left."""
     team = None
     if filters.team is not None:
-        team = policies.teams_visible_to(Team.objects.all(), request.user).filter(
-            public_id=filters.team
-        )
-        team = team.first()
+        teams = policies.teams_visible_to(Team.objects.all(), request.user)
+        team = teams.filter(public_id=filters.team).first()
         if team is None:
             raise invalid("team", _("There is no team with this id."))
     people = queries.people_search(
         _people(request), q=filters.q, team=team, job_title=filters.job_title
     )
     if filters.manager is not None:
-        manager = Person.objects.visible_to(request.user).filter(public_id=filters.manager)
-        manager = manager.first()
+        visible = Person.objects.visible_to(request.user)
+        manager = visible.filter(public_id=filters.manager).first()
         if manager is None:
             raise invalid("manager", _("There is no person with this id."))
         people = people.filter(manager=manager)

@@ -102,7 +102,7 @@ def test_another_authorization_scheme_leaves_the_session_in_charge(client, perso
 
 def test_it_records_when_a_token_was_last_used_at_most_once_a_minute(client, personas):
     token, secret = access_token_create(user=personas.employee.user, name="Script")
-    start = timezone.make_aware(datetime.datetime(2030, 3, 4, 9, 0))
+    start = datetime.datetime(2030, 3, 4, 9, 0, tzinfo=datetime.UTC)
 
     with time_machine.travel(start, tick=False):
         client.get(ME, headers=bearer(secret))
