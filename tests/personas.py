@@ -10,6 +10,8 @@ Operations (director)                 People & Culture (hr)   Finance (outsider)
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from stip.people.models import Person, Team
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
@@ -60,7 +62,7 @@ def build_personas() -> Personas:
         "Leaver",
         team=planning,
         manager=manager,
-        end_date=datetime.date.today() - datetime.timedelta(days=365),
+        end_date=timezone.localdate() - datetime.timedelta(days=365),
     )
     hr = person("hr", "Hanna", "HR", team=people_culture, job_title="HR advisor", is_hr=True)
     outsider = person("outsider", "Otto", "Outsider", team=finance, job_title="Controller")

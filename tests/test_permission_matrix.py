@@ -1,4 +1,4 @@
-"""Every URL and API operation × every persona → the answer they get.
+"""Every URL and API operation, for every persona: → the answer they get.
 
 A route without a row here fails `test_every_route_has_a_row`: adding a page or an endpoint
 means deciding, in its app's `matrix_rows.py`, who may use it. Invisible things answer 404.

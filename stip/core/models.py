@@ -136,6 +136,9 @@ class SignInFailure(models.Model):
             models.Index(fields=["address", "at"], name="core_signinfail_address_at"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.email}"
+
 
 class AccessTokenQuerySet(models.QuerySet):
     def active(self):

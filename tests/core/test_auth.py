@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from stip.core.models import SignInFailure, User
 from tests.factories import PASSWORD
@@ -49,7 +50,7 @@ def test_deactivated_people_cannot_sign_in(client, personas):
 def test_a_session_ends_when_the_end_date_passes(client, personas):
     client.force_login(personas.peer.user)
     assert client.get(reverse("home")).status_code == 200
-    personas.peer.end_date = datetime.date.today() - datetime.timedelta(days=1)
+    personas.peer.end_date = timezone.localdate() - datetime.timedelta(days=1)
     personas.peer.save()
     assert client.get(reverse("home")).status_code == 302
 

@@ -1,0 +1,112 @@
+"""Fill an empty database with a demo organisation, or a generated one for the benchmark.
+
+manage.py seed_demo                        Zuiderzee Logistiek B.V., 60 people
+manage.py seed_demo --if-empty             the same, and nothing at all if there is data
+manage.py seed_demo --people 10000 --seed 1
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from stip.people.demo import (
+    MAX_PEOPLE,
+    DemoResult,
+    OrganisationNotEmpty,
+    organisation_exists,
+    seed_demo_organisation,
+    seed_generated_organisation,
+)
+
+URL = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a demo organisation with known sign-ins (all with one password), or with "
+        "--people a deterministic generated organisation of that size. Refuses when the "
+        "database already has people."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--people",
+            type=int,
+            help=f"Generate an organisation of this many people (1 to {MAX_PEOPLE:,}) "
+            "instead of the 60-person demo company.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Seed for the generator (default 1)."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing, successfully, when the database already has an organisation.",
+        )
+
+    def handle(self, *args, people: int | None, seed: int, if_empty: bool, **options) -> None:
+        verbosity = options["verbosity"]
+        if people is not None and not 1 <= people <= MAX_PEOPLE:
+            raise CommandError(f"--people must be between 1 and {MAX_PEOPLE:,}, not {people:,}.")
+        if organisation_exists():
+            if if_empty:
+                if verbosity >= 2:
+                    self.stdout.write("The database already has an organisation; not seeding.")
+                return
+            raise CommandError(
+                "The database already has people or teams; seed_demo only fills an empty "
+                "database. Use a fresh database (or --if-empty to skip quietly)."
+            )
+
+        def progress(stage: str, done: int, total: int) -> None:
+            # Every batch up to 10,000 rows; every 10,000 rows beyond.
+            if done == total or total <= 10_000 or done % 10_000 == 0:
+                elapsed = time.perf_counter() - started
+                self.stdout.write(f"  {stage:<8} {done:>7,}/{total:,}  {elapsed:5.1f} s")
+
+        started = time.perf_counter()
+        try:
+            if people is None:
+                result = seed_demo_organisation(
+                    seed=seed, progress=progress if verbosity >= 2 else None
+                )
+            else:
+                if verbosity >= 1:
+                    self.stdout.write(f"Generating {people:,} people with seed {seed}…")
+                result = seed_generated_organisation(
+                    people=people, seed=seed, progress=progress if verbosity >= 1 else None
+                )
+        except OrganisationNotEmpty as error:
+            raise CommandError(str(error)) from error
+
+        if verbosity >= 1:
+            self.report(result, generated=people is not None)
+
+    def report(self, result: DemoResult, *, generated: bool) -> None:
+        write = self.stdout.write
+        write(
+            self.style.SUCCESS(
+                f"Created {result.organisation}: {result.people:,} people "
+                f"({result.left:,} who have left, {result.hr:,} in HR) in {result.teams:,} teams, "
+                f"in {result.seconds:.1f} s."
+            )
+        )
+        if generated:
+            write(
+                f"Large team: {result.large_team_manager_email} has "
+                f"{result.large_team_size:,} direct reports."
+            )
+        write("")
+        write(f"Open {URL} and sign in as:")
+        rows = [("Role", "Name", "E-mail", "Password")] + [
+            (s.role, s.name, s.email, result.password) for s in result.sign_ins
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for n, row in enumerate(rows):
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            write(("  " + "  ".join(cells)).rstrip())
+            if n == 0:
+                write("  " + "  ".join("-" * width for width in widths))
+        if not generated:
+            domain = result.sign_ins[0].email.partition("@")[2]
+            write(f"Everyone else at @{domain} has the same password.")
