@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ninja",
     "stip.core",
     "stip.people",
+    "stip.goals",
     "stip.api",
 ]
 

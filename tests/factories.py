@@ -59,3 +59,29 @@ class PersonFactory(DjangoModelFactory):
         self.path = (self.manager.path if self.manager else "/") + f"{self.pk}/"
         if create:
             Person.objects.filter(pk=self.pk).update(path=self.path)
+
+
+class GoalFactory(DjangoModelFactory):
+    """A personal goal this quarter; pass level/team for others. Use services in behaviour
+    tests: this factory is for building data (lists, query counts)."""
+
+    class Meta:
+        model = "goals.Goal"
+
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    level = "personal"
+    owner = factory.SubFactory(PersonFactory)
+    team = None
+    kind = "milestone"
+    visibility = "organisation"
+    period = "quarter"
+    progress_mode = "manual"
+    start_date = factory.LazyFunction(lambda: _quarter()[0])
+    end_date = factory.LazyFunction(lambda: _quarter()[1])
+
+
+def _quarter():
+    from stip.goals.queries import quarter_of
+
+    period = quarter_of(datetime.date.today())  # noqa: DTZ011 (a calendar date is meant)
+    return period.start, period.end

@@ -1065,3 +1065,23 @@ def seed_generated_organisation(
         progress("planned", people, people)
     with transaction.atomic():
         return _write(plan, seed=seed, progress=progress, started=started)
+
+
+def demo_sign_ins() -> list[DemoSignIn]:
+    """The demo organisation's sign-ins that exist in this database (for `make run` to print)."""
+    plan = _demo_plan(seed=1, today=timezone.localdate())
+    wanted = {plan.people[i].email: (role, plan.people[i]) for role, i in plan.sign_ins}
+    present = set(
+        User.objects.filter(email__in=wanted, is_active=True).values_list("email", flat=True)
+    )
+    return [
+        DemoSignIn(
+            role=role,
+            name=f"{person.first_name} {person.last_name}",
+            email=email,
+            job_title=person.job_title,
+            team=plan.teams[person.team].name,
+        )
+        for email, (role, person) in wanted.items()
+        if email in present
+    ]

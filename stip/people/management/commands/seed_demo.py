@@ -10,9 +10,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stip.people.demo import (
+    DEMO_PASSWORD,
     MAX_PEOPLE,
     DemoResult,
     OrganisationNotEmpty,
+    demo_sign_ins,
     organisation_exists,
     seed_demo_organisation,
     seed_generated_organisation,
@@ -52,6 +54,9 @@ class Command(BaseCommand):
             if if_empty:
                 if verbosity >= 2:
                     self.stdout.write("The database already has an organisation; not seeding.")
+                sign_ins = demo_sign_ins()
+                if sign_ins and verbosity >= 1:
+                    self.write_sign_ins(sign_ins, DEMO_PASSWORD)
                 return
             raise CommandError(
                 "The database already has people or teams; seed_demo only fills an empty "
@@ -96,10 +101,17 @@ class Command(BaseCommand):
                 f"Large team: {result.large_team_manager_email} has "
                 f"{result.large_team_size:,} direct reports."
             )
+        self.write_sign_ins(result.sign_ins, result.password)
+        if not generated:
+            domain = result.sign_ins[0].email.partition("@")[2]
+            write(f"Everyone else at @{domain} has the same password.")
+
+    def write_sign_ins(self, sign_ins, password: str) -> None:
+        write = self.stdout.write
         write("")
         write(f"Open {URL} and sign in as:")
         rows = [("Role", "Name", "E-mail", "Password")] + [
-            (s.role, s.name, s.email, result.password) for s in result.sign_ins
+            (s.role, s.name, s.email, password) for s in sign_ins
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         for n, row in enumerate(rows):
@@ -107,6 +119,3 @@ class Command(BaseCommand):
             write(("  " + "  ".join(cells)).rstrip())
             if n == 0:
                 write("  " + "  ".join("-" * width for width in widths))
-        if not generated:
-            domain = result.sign_ins[0].email.partition("@")[2]
-            write(f"Everyone else at @{domain} has the same password.")

@@ -1,0 +1,119 @@
+"""Who may see and change which goals. Pages, the API and the services share these.
+
+Seeing:
+- organisation-wide goals: everyone signed in;
+- a personal goal: its owner and their management chain always; their team too when it is
+  shared with the team; everyone when it is shared with the organisation;
+- a team goal: the team's members and everyone who manages a member;
+- HR and administrators see every goal.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from stip.core.policies import is_hr_or_admin, person_of
+from stip.people.models import Person
+
+
+def _manages_a_member_of(viewer: Person, team_field: str = "team"):
+    """Exists: a current member of the goal's team reports (at any depth) to `viewer`."""
+    return Exists(
+        Person.objects.filter(team=OuterRef(team_field), path__startswith=viewer.path).exclude(
+            pk=viewer.pk
+        )
+    )
+
+
+def goals_visible_to(queryset, user):
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if is_hr_or_admin(user):
+        return queryset
+    from stip.goals.models import Goal
+
+    shared = Q(visibility=Goal.Visibility.ORGANISATION)
+    viewer = person_of(user)
+    if viewer is None or not viewer.path:
+        return queryset.filter(shared)
+    # The owner is the viewer or reports to them: a prefix test on the materialised path.
+    mine_or_my_reports = Q(level=Goal.Level.PERSONAL, owner__path__startswith=viewer.path)
+    condition = shared | mine_or_my_reports
+    if viewer.team_id:
+        condition |= Q(
+            level=Goal.Level.PERSONAL,
+            visibility=Goal.Visibility.TEAM,
+            owner__team_id=viewer.team_id,
+        )
+        condition |= Q(level=Goal.Level.TEAM, team_id=viewer.team_id)
+    # Managers see the goals of the teams their reports are in.
+    condition |= Q(level=Goal.Level.TEAM) & _manages_a_member_of(viewer)
+    return queryset.filter(condition)
+
+
+def can_view_goal(user, goal) -> bool:
+    """The one-object form of `goals_visible_to` (one query, the same rule)."""
+    return goals_visible_to(type(goal).objects.filter(pk=goal.pk), user).exists()
+
+
+def _manages(viewer: Person | None, person: Person | None) -> bool:
+    return viewer is not None and person is not None and person.is_under(viewer)
+
+
+def _leads_team(viewer: Person | None, team) -> bool:
+    """Whether `viewer` manages someone in `team` (a team lead or a manager above one)."""
+    if viewer is None or team is None or not viewer.path:
+        return False
+    return (
+        Person.objects.current()
+        .filter(team=team, path__startswith=viewer.path)
+        .exclude(pk=viewer.pk)
+        .exists()
+    )
+
+
+def can_create_goal(user, *, level: str, owner: Person | None = None, team=None) -> bool:
+    from stip.goals.models import Goal
+
+    viewer = person_of(user)
+    if is_hr_or_admin(user):
+        return True
+    if level == Goal.Level.ORGANISATION:
+        return False
+    if level == Goal.Level.TEAM:
+        return _leads_team(viewer, team)
+    return (
+        viewer is not None
+        and owner is not None
+        and (owner.pk == viewer.pk or _manages(viewer, owner))
+    )
+
+
+def can_edit_goal(user, goal) -> bool:
+    """Change the goal itself, its key results and its progress; close and carry it over."""
+    from stip.goals.models import Goal
+
+    if is_hr_or_admin(user):
+        return True
+    viewer = person_of(user)
+    if viewer is None:
+        return False
+    if goal.level == Goal.Level.PERSONAL:
+        return goal.owner_id == viewer.pk or _manages(viewer, goal.owner)
+    if goal.level == Goal.Level.TEAM:
+        return _leads_team(viewer, goal.team)
+    return False
+
+
+def can_comment_goal(user, goal) -> bool:
+    """Everyone who may see a goal may comment on it (a report answers their manager)."""
+    return can_view_goal(user, goal)
+
+
+def can_mark_strategic(user) -> bool:
+    return is_hr_or_admin(user)
+
+
+def can_align_to(user, *, goal_owner_user, parent) -> bool:
+    """A goal may contribute only to a goal that its owner (and the person aligning) can see."""
+    if not can_view_goal(user, parent):
+        return False
+    return goal_owner_user is None or can_view_goal(goal_owner_user, parent)

@@ -1,0 +1,207 @@
+"""Shared reads about goals: pages and API use the same ones, always through `visible_to`."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stip.goals.models import Goal
+from stip.people.models import Person, Team
+
+STALE_AFTER_WEEKS = 3
+TREE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    key: str  # "2026-Q4", "2026", "all"
+    label: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+def quarter_of(day: datetime.date) -> PeriodChoice:
+    quarter = (day.month - 1) // 3 + 1
+    start = datetime.date(day.year, 3 * quarter - 2, 1)
+    end = (
+        datetime.date(day.year + 1, 1, 1)
+        if quarter == 4
+        else datetime.date(day.year, 3 * quarter + 1, 1)
+    ) - datetime.timedelta(days=1)
+    return PeriodChoice(f"{day.year}-Q{quarter}", f"Q{quarter} {day.year}", start, end)
+
+
+def parse_period(key: str | None, *, today: datetime.date | None = None) -> PeriodChoice:
+    """'2026-Q4', '2026' or 'all'; anything else means the current quarter."""
+    today = today or timezone.localdate()
+    key = (key or "").strip().upper()
+    if key == "ALL":
+        return PeriodChoice("all", _("All periods"), None, None)
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", key):
+        year, quarter = int(match[1]), int(match[2])
+        return quarter_of(datetime.date(year, 3 * quarter - 2, 1))
+    if re.fullmatch(r"\d{4}", key) and 2000 <= int(key) <= 2100:
+        year = int(key)
+        return PeriodChoice(key, key, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    return quarter_of(today)
+
+
+def period_choices(*, today: datetime.date | None = None) -> list[PeriodChoice]:
+    """The periods offered in filters: last, this and next quarter, this and next year, all."""
+    today = today or timezone.localdate()
+    current = quarter_of(today)
+    previous = quarter_of(current.start - datetime.timedelta(days=1))
+    following = quarter_of(current.end + datetime.timedelta(days=1))
+    return [
+        previous,
+        current,
+        following,
+        parse_period(str(today.year)),
+        parse_period(str(today.year + 1)),
+        parse_period("all"),
+    ]
+
+
+def in_period(queryset, period: PeriodChoice):
+    if period.start is None:
+        return queryset
+    return queryset.in_period(period.start, period.end)
+
+
+def visible_goals(user):
+    return Goal.objects.visible_to(user).with_card()
+
+
+def search(
+    user,
+    *,
+    period: PeriodChoice,
+    q: str = "",
+    status: str = "",
+    level: str = "",
+    team: Team | None = None,
+    owner: Person | None = None,
+):
+    goals = in_period(visible_goals(user), period)
+    for word in q.split()[:5]:
+        goals = goals.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    if status:
+        goals = goals.filter(status=status)
+    if level:
+        goals = goals.filter(level=level)
+    if team is not None:
+        goals = goals.filter(
+            Q(team__path__startswith=team.path) | Q(owner__team__path__startswith=team.path)
+        )
+    if owner is not None:
+        goals = goals.filter(owner=owner)
+    return goals.order_by("end_date", "title", "pk")
+
+
+def goals_of(user, person: Person, *, period: PeriodChoice):
+    """A person's own goals that `user` may see, development goals included."""
+    return in_period(visible_goals(user).filter(owner=person), period).order_by(
+        "closed_at", "end_date", "title", "pk"
+    )
+
+
+def team_goals(user, manager: Person, *, period: PeriodChoice):
+    """The goals of `manager`'s direct reports (that `user` may see), report by report."""
+    return in_period(
+        visible_goals(user).filter(
+            level=Goal.Level.PERSONAL, owner__manager=manager, owner__user__is_active=True
+        ),
+        period,
+    ).order_by("owner__last_name", "owner__first_name", "owner_id", "end_date", "pk")
+
+
+def reports_without_recent_update(user, manager: Person, *, period: PeriodChoice, weeks: int):
+    """Direct reports with an open goal in the period that nobody updated in `weeks` weeks."""
+    since = timezone.now() - datetime.timedelta(weeks=weeks)
+    stale = in_period(
+        Goal.objects.visible_to(user).open().filter(owner=OuterRef("pk")), period
+    ).filter(Q(last_update_at__isnull=True) | Q(last_update_at__lt=since))
+    return (
+        Person.objects.current()
+        .filter(manager=manager)
+        .annotate(stale_goals=Subquery(_count(stale), output_field=IntegerField()))
+        .filter(stale_goals__gt=0)
+        .select_related("user", "team")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _count(queryset):
+    return queryset.order_by().values("owner").annotate(n=Count("pk")).values("n")[:1]
+
+
+def organisation_goals(user, *, period: PeriodChoice):
+    return in_period(visible_goals(user).filter(level=Goal.Level.ORGANISATION), period).order_by(
+        "-is_strategic", "end_date", "title", "pk"
+    )
+
+
+def strategic_goals(user, *, today: datetime.date | None = None):
+    """Open strategic goals whose period includes today: on every home page and agenda."""
+    today = today or timezone.localdate()
+    return (
+        visible_goals(user)
+        .filter(is_strategic=True, start_date__lte=today, end_date__gte=today)
+        .open()
+        .order_by("end_date", "title", "pk")
+    )
+
+
+def with_visible_child_count(queryset, user):
+    """Annotate `visible_children`: aligned goals the viewer may see (hidden ones not counted)."""
+    children = Goal.objects.visible_to(user).filter(parent=OuterRef("pk"))
+    return queryset.annotate(
+        visible_children=Subquery(
+            children.order_by().values("parent").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        )
+    )
+
+
+def tree_roots(user, *, period: PeriodChoice):
+    """The top of the alignment tree: visible goals that contribute to no goal, strategic and
+    organisation goals first.
+
+    A goal the viewer may not see is left out of the tree together with what hangs below it,
+    and is not counted: a placeholder or a count would reveal that a private goal exists (a
+    development goal, say). Goals below it that the viewer may see stay findable in lists and
+    search, and say on their page that they contribute to a goal the viewer cannot see.
+    """
+    roots = in_period(visible_goals(user).filter(parent__isnull=True), period)
+    return with_visible_child_count(roots, user).order_by(
+        "-is_strategic", "level", "end_date", "title", "pk"
+    )
+
+
+def tree_children(user, goal: Goal):
+    children = visible_goals(user).filter(parent=goal)
+    return with_visible_child_count(children, user).order_by("level", "end_date", "title", "pk")
+
+
+def goal_detail(user, public_id):
+    return (
+        Goal.objects.visible_to(user)
+        .select_related(
+            "owner__team", "owner__user", "team", "parent", "created_by", "carried_over_from"
+        )
+        .get(public_id=public_id)
+    )
+
+
+def visible_parent(user, goal: Goal) -> Goal | None:
+    """The goal this one contributes to, or None when there is none or the viewer can't see it."""
+    if goal.parent_id is None:
+        return None
+    return Goal.objects.visible_to(user).filter(pk=goal.parent_id).first()
+
+
+def level_order(level: str) -> int:
+    return [Goal.Level.ORGANISATION, Goal.Level.TEAM, Goal.Level.PERSONAL].index(level)
