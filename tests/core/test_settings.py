@@ -21,7 +21,8 @@ PRODUCTION = {
 
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}}
+    ignored = {"PYTEST_VERSION", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -9,10 +9,6 @@ CHROMIUM = (
     os.environ.get("STIP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the test
-# itself (setting up data) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM:
@@ -29,6 +25,9 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls the test
+    # itself makes (setting up data) are still synchronous and safe. Only while browsing.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -42,6 +41,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
