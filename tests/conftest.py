@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.personas import Personas, build_personas
 
@@ -19,3 +20,11 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request that activated Dutch must not leak into the next."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

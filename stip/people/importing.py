@@ -81,6 +81,7 @@ HEADER_ALIASES = {
     "functie": "job_title",
     "job level": "job_level",
     "niveau": "job_level",
+    "functieniveau": "job_level",
     "start date": "start_date",
     "startdatum": "start_date",
     "datum in dienst": "start_date",
@@ -243,7 +244,7 @@ def _read_header(record: list[str]) -> tuple[dict[str, int], list[RowError]]:
                 1,
                 "",
                 _(
-                    "The header misses these columns: %(columns)s. The first line of the file "
+                    "The header is missing these columns: %(columns)s. The first line of the file "
                     "must name the columns."
                 )
                 % {"columns": ", ".join(missing)},

@@ -318,7 +318,7 @@ def test_a_missing_required_column_is_one_error(personas):
         (
             1,
             "",
-            "The header misses these columns: last name, manager, job title, job level, "
+            "The header is missing these columns: last name, manager, job title, job level, "
             "start date, end date, language. The first line of the file must name the columns.",
         )
     ]
