@@ -10,6 +10,7 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("", include("stip.core.urls")),
     path("people/", include("stip.people.urls")),
+    path("goals/", include("stip.goals.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,8 @@ class Row:
     expected: dict[str, object]
     method: str = "get"
     data: Callable[[Personas], dict] = field(default=lambda p: {})
+    # Send `data` as a JSON body (the API's writes) rather than as a form.
+    json: bool = False
 
     @property
     def route(self) -> str:
@@ -86,7 +88,12 @@ def check(client, personas: Personas, row: Row, role: str) -> None:
     if person is not None:
         client.force_login(person.user)
     target = row.url(personas)
-    response = getattr(client, row.method)(target, row.data(personas))
+    if row.json:
+        response = getattr(client, row.method)(
+            target, row.data(personas), content_type="application/json"
+        )
+    else:
+        response = getattr(client, row.method)(target, row.data(personas))
     expected = row.expected[role]
     where = (row.name, role, response.status_code)
     if expected == LOGIN:

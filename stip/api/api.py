@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from stip.api.auth import AUTH
 from stip.api.errors import install_error_handlers
+from stip.goals.api import router as goals_router
 from stip.people.api import router as people_router
 
 DESCRIPTION = """\
@@ -35,3 +36,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/", people_router)
+api.add_router("/", goals_router)

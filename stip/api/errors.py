@@ -98,7 +98,7 @@ def error_message(error: dict[str, Any]) -> str:
         return _("This field is required.")
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return _("Enter a whole number.")
-    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"}:
         return _("Enter a number.")
     if kind in {"less_than_equal", "less_than"}:
         limit = ctx.get("le", ctx.get("lt"))

@@ -4,7 +4,18 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +42,9 @@ def quarter_of(day: datetime.date) -> PeriodChoice:
         if quarter == 4
         else datetime.date(day.year, 3 * quarter + 1, 1)
     ) - datetime.timedelta(days=1)
-    return PeriodChoice(f"{day.year}-Q{quarter}", f"Q{quarter} {day.year}", start, end)
+    # Translators: a quarter of a year, e.g. "Q4 2026" (Dutch: "K4 2026").
+    label = _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": day.year}
+    return PeriodChoice(f"{day.year}-Q{quarter}", label, start, end)
 
 
 def parse_period(key: str | None, *, today: datetime.date | None = None) -> PeriodChoice:
@@ -40,7 +53,9 @@ def parse_period(key: str | None, *, today: datetime.date | None = None) -> Peri
     key = (key or "").strip().upper()
     if key == "ALL":
         return PeriodChoice("all", _("All periods"), None, None)
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", key):
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", key)
+    # The same years as below: "0000-Q1" is no date at all (datetime.date raised ValueError).
+    if match and 2000 <= int(match[1]) <= 2100:
         year, quarter = int(match[1]), int(match[2])
         return quarter_of(datetime.date(year, 3 * quarter - 2, 1))
     if re.fullmatch(r"\d{4}", key) and 2000 <= int(key) <= 2100:
@@ -103,8 +118,9 @@ def search(
 
 def goals_of(user, person: Person, *, period: PeriodChoice):
     """A person's own goals that `user` may see, development goals included."""
+    # Open goals first: NULL sorts first on SQLite but last on PostgreSQL unless told.
     return in_period(visible_goals(user).filter(owner=person), period).order_by(
-        "closed_at", "end_date", "title", "pk"
+        F("closed_at").asc(nulls_first=True), "end_date", "title", "pk"
     )
 
 
@@ -166,6 +182,26 @@ def with_visible_child_count(queryset, user):
     )
 
 
+def with_parent_visibility(queryset, user):
+    """Annotate `parent_visible`: whether the viewer may see the goal this one contributes to.
+
+    `with_card` joins the parent for its title; a list shows that title only when this is
+    true, so that a private goal's title never shows through a goal aligned to it.
+    """
+    return queryset.annotate(
+        parent_visible=Exists(Goal.objects.visible_to(user).filter(pk=OuterRef("parent_id")))
+    )
+
+
+# Organisation, team, personal: the order of the tree's levels (the values sort otherwise).
+LEVEL_RANK = Case(
+    When(level=Goal.Level.ORGANISATION, then=Value(0)),
+    When(level=Goal.Level.TEAM, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def tree_roots(user, *, period: PeriodChoice):
     """The top of the alignment tree: visible goals that contribute to no goal, strategic and
     organisation goals first.
@@ -177,13 +213,13 @@ def tree_roots(user, *, period: PeriodChoice):
     """
     roots = in_period(visible_goals(user).filter(parent__isnull=True), period)
     return with_visible_child_count(roots, user).order_by(
-        "-is_strategic", "level", "end_date", "title", "pk"
+        "-is_strategic", LEVEL_RANK, "end_date", "title", "pk"
     )
 
 
 def tree_children(user, goal: Goal):
     children = visible_goals(user).filter(parent=goal)
-    return with_visible_child_count(children, user).order_by("level", "end_date", "title", "pk")
+    return with_visible_child_count(children, user).order_by(LEVEL_RANK, "end_date", "title", "pk")
 
 
 def goal_detail(user, public_id):

@@ -190,7 +190,13 @@ def _roll_up(goal: Goal) -> None:
 
 
 def _lock(goal: Goal, version: int | None) -> Goal:
-    locked = Goal.objects.select_for_update().select_related("owner__user", "team").get(pk=goal.pk)
+    # Lock the goal row only: the joined owner and team are read, not locked (PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join).
+    locked = (
+        Goal.objects.select_for_update(of=("self",))
+        .select_related("owner__user", "team")
+        .get(pk=goal.pk)
+    )
     if version is not None and locked.version != version:
         raise ConcurrentEdit(locked)
     return locked
@@ -229,6 +235,12 @@ def goal_create(
     else:
         owner = team = None
         visibility = Goal.Visibility.ORGANISATION
+    # Before the policy, which cannot judge a goal without its owner or team; and without
+    # these checks HR's request would reach the database's constraint as an IntegrityError.
+    if level == Goal.Level.PERSONAL and owner is None:
+        raise ValidationError({"owner": [_("Choose whose goal this is.")]})
+    if level == Goal.Level.TEAM and team is None:
+        raise ValidationError({"team": [_("Choose the team this goal belongs to.")]})
     if not policies.can_create_goal(actor, level=level, owner=owner, team=team):
         raise PermissionDenied
     if is_strategic and not policies.can_mark_strategic(actor):
@@ -249,8 +261,13 @@ def goal_create(
         progress_mode=progress_mode or default_progress_mode(kind),
         is_strategic=is_strategic,
     )
-    _validate_goal(goal, actor=actor)
-    errors = {}
+    # Every mistake at once: the goal's fields and each key result's, so that a form can show
+    # them all after one submit.
+    errors: dict[str, list[str]] = {}
+    try:
+        _validate_goal(goal, actor=actor)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     for index, data in enumerate(key_results):
         for field, messages in _validate_key_result(data).items():
             errors[f"key_results.{index}.{field}"] = messages

@@ -171,8 +171,9 @@ PAGES = [
     ("people:org_chart", {}, {"from": "me"}, 4),
     # + the parent, count + one page of reports with their report counts.
     ("people:org_chart_children", {"public_id": "manager"}, None, 5),
-    # + me with my manager and team, my reports (count + list), my team (count + list).
-    ("home", {}, None, 7),
+    # + me with my manager and team, my reports (count + list), my team (count + list), the
+    # strategic goals card (one query, from the goals app's `strategic_goals_card` tag).
+    ("home", {}, None, 8),
 ]
 
 

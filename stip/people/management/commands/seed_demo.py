@@ -3,11 +3,20 @@
 manage.py seed_demo                        Zuiderzee Logistiek B.V., 60 people
 manage.py seed_demo --if-empty             the same, and nothing at all if there is data
 manage.py seed_demo --people 10000 --seed 1
+
+The demo company is more than its people: after seeding them, every installed app whose
+`<app>.demo` module has an `extend_demo(*, result, seed, today)` adds its part (goals, say) and
+may return a summary to print. People is found first and knows nothing of the apps above it.
 """
 
+import datetime
+import importlib
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
 
 from stip.people.demo import (
     DEMO_PASSWORD,
@@ -70,11 +79,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {stage:<8} {done:>7,}/{total:,}  {elapsed:5.1f} s")
 
         started = time.perf_counter()
+        summaries: list[str] = []
         try:
             if people is None:
-                result = seed_demo_organisation(
-                    seed=seed, progress=progress if verbosity >= 2 else None
-                )
+                today = timezone.localdate()
+                # One transaction: a failing app leaves the database empty, not half a demo.
+                with transaction.atomic():
+                    result = seed_demo_organisation(
+                        seed=seed, today=today, progress=progress if verbosity >= 2 else None
+                    )
+                    summaries = extend_demo(result, seed=seed, today=today)
             else:
                 if verbosity >= 1:
                     self.stdout.write(f"Generating {people:,} people with seed {seed}…")
@@ -85,9 +99,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
         if verbosity >= 1:
-            self.report(result, generated=people is not None)
+            self.report(result, generated=people is not None, summaries=summaries)
 
-    def report(self, result: DemoResult, *, generated: bool) -> None:
+    def report(self, result: DemoResult, *, generated: bool, summaries: list[str]) -> None:
         write = self.stdout.write
         write(
             self.style.SUCCESS(
@@ -96,6 +110,8 @@ class Command(BaseCommand):
                 f"in {result.seconds:.1f} s."
             )
         )
+        for summary in summaries:
+            write(self.style.SUCCESS(summary))
         if generated:
             write(
                 f"Large team: {result.large_team_manager_email} has "
@@ -119,3 +135,24 @@ class Command(BaseCommand):
             write(("  " + "  ".join(cells)).rstrip())
             if n == 0:
                 write("  " + "  ".join("-" * width for width in widths))
+
+
+def extend_demo(result: DemoResult, *, seed: int, today: datetime.date) -> list[str]:
+    """Let every app that has a `demo.extend_demo` add its part; their summaries, in order."""
+    summaries = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            # Only a missing demo module is skipped; a demo module that imports something
+            # missing is a bug to hear about.
+            if error.name != name:
+                raise
+            continue
+        extend = getattr(module, "extend_demo", None)
+        if extend is not None:
+            summary = extend(result=result, seed=seed, today=today)
+            if summary:
+                summaries.append(str(summary))
+    return summaries

@@ -1,0 +1,118 @@
+"""Template helpers for goals, usable from other apps' templates without importing goals there
+(`{% load goals_tags %}`): the home page's strategic goals card, unit-formatted values and the
+progress chart."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from stip.goals.models import KeyResult
+from stip.goals.queries import strategic_goals
+
+register = template.Library()
+
+STRATEGIC_ON_HOME = 5
+
+
+@register.inclusion_tag("goals/_strategic_card.html", takes_context=True)
+def strategic_goals_card(context):
+    """The open strategic goals of today that the viewer may see: one query, at most six rows
+    (the sixth only says that there are more)."""
+    request = context["request"]
+    goals = list(strategic_goals(request.user)[: STRATEGIC_ON_HOME + 1])
+    return {
+        "goals": goals[:STRATEGIC_ON_HOME],
+        "more": len(goals) > STRATEGIC_ON_HOME,
+        "request": request,
+    }
+
+
+@register.filter
+def unit_value(value, unit: str) -> str:
+    """A key result's value in its unit, in the reader's language: "€ 1.234,50", "12%", "yes"."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if unit == KeyResult.Unit.YES_NO:
+        return _("yes") if value else _("no")
+    if value == value.to_integral_value():
+        places = 0
+    elif unit == KeyResult.Unit.EURO:
+        places = 2  # cents
+    else:
+        places = min(2, -value.normalize().as_tuple().exponent)
+    text = number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    if unit == KeyResult.Unit.EURO:
+        return f"€ {text}"
+    if unit == KeyResult.Unit.PERCENT:
+        return f"{text}%"
+    return text
+
+
+@register.filter
+def css_number(value) -> str:
+    """A number for a style attribute or SVG: always a dot, whatever the language."""
+    if value is None:
+        return "0"
+    return format(Decimal(value).normalize(), "f")
+
+
+# The chart's drawing area, in SVG units.
+CHART_WIDTH, CHART_HEIGHT = 560, 160
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 40, 12, 10, 26
+
+
+@register.inclusion_tag("goals/_chart.html")
+def progress_chart(updates):
+    """An inline SVG line of progress % over time, one point per update (oldest first),
+    placed by date. Drawn on the server: no JavaScript, and it prints."""
+    points = sorted(updates, key=lambda u: (u.created_at, u.pk))
+    if not points:
+        return {"points": []}
+    inner_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    inner_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    first, last = points[0].created_at, points[-1].created_at
+    span = (last - first).total_seconds()
+
+    def x_of(index, update):
+        if len(points) == 1:
+            return CHART_LEFT + inner_w / 2
+        if span <= 0:
+            return CHART_LEFT + inner_w * index / (len(points) - 1)
+        return CHART_LEFT + inner_w * (update.created_at - first).total_seconds() / span
+
+    def y_of(progress):
+        return CHART_TOP + inner_h * (1 - float(progress) / 100)
+
+    dots = [
+        {
+            "x": f"{x_of(i, u):.1f}",
+            "y": f"{y_of(u.progress):.1f}",
+            "progress": u.progress,
+            "when": timezone.localtime(u.created_at),
+            "status": u.status,
+        }
+        for i, u in enumerate(points)
+    ]
+    grid = [
+        {"y": f"{y_of(level):.1f}", "label": f"{level}%", "label_y": f"{y_of(level) + 3.5:.1f}"}
+        for level in (0, 50, 100)
+    ]
+    return {
+        "points": dots,
+        "polyline": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "grid": grid,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "label_x": CHART_LEFT - 6,
+        "right": CHART_WIDTH - CHART_RIGHT,
+        "label_y": CHART_HEIGHT - 8,
+        "first_label": date_format(timezone.localtime(first), "SHORT_DATE_FORMAT"),
+        "last_label": date_format(timezone.localtime(last), "SHORT_DATE_FORMAT"),
+        "first": dots[0],
+        "last": dots[-1],
+    }

@@ -1,0 +1,545 @@
+"""The goal pages: parse, fetch through `visible_to` (404 when invisible), call the service,
+render. Mutations are POST only and go through `stip.goals.services`."""
+
+import uuid
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from stip.core.policies import person_of
+from stip.goals import policies, queries, services
+from stip.goals.forms import (
+    CarryOverForm,
+    CloseForm,
+    CommentForm,
+    GoalForm,
+    KeyResultForm,
+    KeyResultFormSet,
+    PeriodFilterForm,
+    ProgressForm,
+    SearchForm,
+    TeamPageForm,
+    apply_errors,
+    team_choices,
+)
+from stip.goals.models import Goal, KeyResult
+from stip.people import queries as people_queries
+from stip.people.models import Person, Team
+
+PAGE_SIZE = 50
+# Goals aligned below one goal, listed on its page; the tree pages through the rest.
+CHILDREN_SHOWN = 50
+# Progress updates listed (and charted) on a goal's page, newest first.
+HISTORY_SHOWN = 100
+# Reports named in "no update in N weeks" on the team page.
+STALE_SHOWN = 50
+TEAM_GOALS_SHOWN = 50
+
+
+# Fetching ------------------------------------------------------------------------------------
+
+
+def _visible_goal(request: HttpRequest, public_id) -> Goal:
+    try:
+        return queries.goal_detail(request.user, public_id)
+    except Goal.DoesNotExist:
+        raise Http404 from None
+
+
+def _editable_goal(request: HttpRequest, public_id) -> Goal:
+    """A goal the user may change; one they may only see answers 404 like one they may not."""
+    goal = _visible_goal(request, public_id)
+    if not policies.can_edit_goal(request.user, goal):
+        raise Http404
+    return goal
+
+
+def _uuid(raw: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    """After a successful POST: a redirect, or for htmx a client-side redirect."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _detail_url(goal: Goal) -> str:
+    return reverse("goals:detail", kwargs={"public_id": goal.public_id})
+
+
+# Lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+def my_goals(request: HttpRequest) -> HttpResponse:
+    person = person_of(request.user)
+    form = PeriodFilterForm(request.GET or None)
+    period = form.chosen_period()
+    context = {"form": form, "period": period, "person": person, "tab": "mine"}
+    if person is not None:
+        goals = queries.with_parent_visibility(
+            queries.goals_of(request.user, person, period=period), request.user
+        )
+        page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        context.update(
+            page=page,
+            querystring=_without_page(request),
+            open_goals=[g for g in rows if not g.is_closed],
+            closed_goals=[g for g in rows if g.is_closed],
+        )
+    return render(request, "goals/my_goals.html", context)
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """A manager's direct reports with their goals, those nobody updated lately, and the goals
+    of the teams they lead. The same five queries for 5 reports or 500 (a page at a time)."""
+    user = request.user
+    me = person_of(user)
+    form = TeamPageForm(request.GET or None)
+    period, weeks = form.chosen_period(), form.chosen_weeks()
+    context = {"form": form, "period": period, "weeks": weeks, "tab": "team", "person": me}
+    if me is None:
+        return render(request, "goals/team.html", context)
+    reports = people_queries.direct_reports(user, me)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    people = list(page.object_list)
+    goals_by_owner = defaultdict(list)
+    if people:
+        for goal in queries.team_goals(user, me, period=period).filter(owner__in=people):
+            goals_by_owner[goal.owner_id].append(goal)
+    stale = []
+    if page.paginator.count:
+        stale = list(
+            queries.reports_without_recent_update(user, me, period=period, weeks=weeks)[
+                : STALE_SHOWN + 1
+            ]
+        )
+    # The goals of my own team and of the teams my reports are in.
+    their_teams = Person.objects.current().filter(manager=me).values("team")
+    team_condition = Q(team__in=their_teams)
+    if me.team_id:
+        team_condition |= Q(team_id=me.team_id)
+    team_goals = queries.in_period(
+        queries.visible_goals(user).filter(Q(level=Goal.Level.TEAM) & team_condition), period
+    ).order_by("team__name", "end_date", "title", "pk")[: TEAM_GOALS_SHOWN + 1]
+    team_goals = list(team_goals)
+    context.update(
+        page=page,
+        querystring=_without_page(request),
+        rows=[(p, goals_by_owner[p.pk]) for p in people],
+        stale=stale[:STALE_SHOWN],
+        more_stale=len(stale) > STALE_SHOWN,
+        team_goals=team_goals[:TEAM_GOALS_SHOWN],
+        more_team_goals=len(team_goals) > TEAM_GOALS_SHOWN,
+        # A team lead sets goals for their reports' teams (`policies.can_create_goal`).
+        can_create_team_goal=any(p.team_id for p in people),
+    )
+    return render(request, "goals/team.html", context)
+
+
+@login_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    form = PeriodFilterForm(request.GET or None)
+    period = form.chosen_period()
+    goals = queries.organisation_goals(request.user, period=period)
+    page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "period": period,
+        "page": page,
+        "querystring": _without_page(request),
+        "tab": "organisation",
+        "can_mark_strategic": policies.can_mark_strategic(request.user),
+        "can_create": policies.can_create_goal(request.user, level=Goal.Level.ORGANISATION),
+    }
+    return render(request, "goals/organisation.html", context)
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    form = PeriodFilterForm(request.GET or None)
+    period = form.chosen_period()
+    roots = queries.tree_roots(request.user, period=period)
+    page = Paginator(roots, queries.TREE_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "period": period,
+        "page": page,
+        "querystring": _without_page(request),
+        "tab": "tree",
+    }
+    return render(request, "goals/tree.html", context)
+
+
+@login_required
+def tree_children(request: HttpRequest, public_id) -> HttpResponse:
+    """One level of the alignment tree, loaded when someone expands a goal (htmx)."""
+    goal = _visible_goal(request, public_id)
+    children = queries.tree_children(request.user, goal)
+    page = Paginator(children, queries.TREE_PAGE).get_page(request.GET.get("page"))
+    return render(request, "goals/_tree_children.html", {"parent": goal, "page": page})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = SearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    period = form.chosen_period()
+    owner = None
+    asked_owner = filters.get("owner") or ""
+    if asked_owner == "me":
+        owner = person_of(user)
+    elif asked_owner and (owner_id := _uuid(asked_owner)):
+        owner = Person.objects.visible_to(user).filter(public_id=owner_id).first()
+    goals = queries.search(
+        user,
+        period=period,
+        q=filters.get("q") or "",
+        status=filters.get("status") or "",
+        level=filters.get("level") or "",
+        team=filters.get("team"),
+        owner=owner,
+    )
+    page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "period": period,
+        "owner": owner,
+        "querystring": _without_page(request),
+        "tab": "search",
+    }
+    if request.htmx:
+        return render(request, "goals/_search_results.html", context)
+    me = person_of(user)
+    context["can_create_for_owner"] = (
+        owner is not None
+        and (me is None or owner.pk != me.pk)
+        and policies.can_create_goal(user, level=Goal.Level.PERSONAL, owner=owner)
+    )
+    return render(request, "goals/search.html", context)
+
+
+# One goal ------------------------------------------------------------------------------------
+
+
+def _render_detail(request: HttpRequest, goal: Goal, **extra) -> HttpResponse:
+    user = request.user
+    children = list(queries.tree_children(user, goal)[: CHILDREN_SHOWN + 1])
+    updates = list(goal.updates.select_related("author__person")[:HISTORY_SHOWN])
+    context = {
+        "goal": goal,
+        "parent": queries.visible_parent(user, goal),
+        "children": children[:CHILDREN_SHOWN],
+        "more_children": len(children) > CHILDREN_SHOWN,
+        "key_results": list(goal.key_results.all()),
+        "updates": updates,
+        "comments": list(goal.comments.select_related("author__person")),
+        "comment_form": CommentForm(),
+        "can_edit": policies.can_edit_goal(user, goal),
+        "can_mark_strategic": policies.can_mark_strategic(user),
+        **extra,
+    }
+    return render(request, "goals/detail.html", context)
+
+
+@login_required
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    return _render_detail(request, _visible_goal(request, public_id))
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    """Create a goal: ?level=personal|team|organisation, ?owner= and ?team= for whom,
+    ?parent= for the goal it contributes to."""
+    user = request.user
+    level = request.GET.get("level") or Goal.Level.PERSONAL
+    if level not in Goal.Level.values:
+        raise Http404
+    owner = team = parent = None
+    if raw := request.GET.get("owner"):
+        owner = get_object_or_404(
+            Person.objects.visible_to(user).current(), public_id=_uuid(raw) or uuid.UUID(int=0)
+        )
+    if raw := request.GET.get("team"):
+        team = get_object_or_404(Team, public_id=_uuid(raw) or uuid.UUID(int=0))
+    if raw := request.GET.get("parent"):
+        parent = get_object_or_404(
+            Goal.objects.visible_to(user), public_id=_uuid(raw) or uuid.UUID(int=0)
+        )
+    if not _may_create(user, level=level, owner=owner, team=team):
+        raise Http404
+
+    form = GoalForm(
+        request.POST or None, actor=user, level=level, owner=owner, team=team, parent=parent
+    )
+    formset = KeyResultFormSet(request.POST or None, prefix="kr")
+    if request.method == "POST":
+        form_valid = form.is_valid()
+        if formset.is_valid() and form_valid:
+            rows = formset.filled()
+            try:
+                goal = services.goal_create(
+                    actor=user,
+                    level=level,
+                    owner=form.cleaned_data.get("owner"),
+                    team=form.cleaned_data.get("team"),
+                    key_results=[row.to_input() for _index, row in rows],
+                    **form.goal_fields(),
+                )
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as error:
+                apply_errors(error, form, formset, rows=[index for index, _row in rows])
+            else:
+                messages.success(request, _("The goal is saved."))
+                return redirect(_detail_url(goal))
+    context = {"form": form, "formset": formset, "level": level, "goal": None, "owner": owner}
+    return render(request, "goals/goal_form.html", context)
+
+
+def _may_create(user, *, level: str, owner: Person | None, team: Team | None) -> bool:
+    if level == Goal.Level.PERSONAL:
+        owner = owner or person_of(user)
+        return owner is not None and policies.can_create_goal(user, level=level, owner=owner)
+    if level == Goal.Level.TEAM:
+        if team is not None:
+            return policies.can_create_goal(user, level=level, team=team)
+        return team_choices(user).exists()
+    return policies.can_create_goal(user, level=level)
+
+
+@login_required
+def edit(request: HttpRequest, public_id) -> HttpResponse:
+    user = request.user
+    goal = _editable_goal(request, public_id)
+    form = GoalForm(request.POST or None, actor=user, level=goal.level, goal=goal)
+    form.fields["version"].required = True
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_edit(
+                goal=goal, actor=user, version=form.cleaned_data["version"], **form.goal_fields()
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except services.ConcurrentEdit as conflict:
+            # Keep what they typed, show what the goal says now, and let the next save win.
+            current = conflict.goal
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = GoalForm(data, actor=user, level=goal.level, goal=current)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(_detail_url(goal))
+    context = {"form": form, "goal": goal, "level": goal.level, "current": current}
+    return render(request, "goals/goal_form.html", context)
+
+
+@login_required
+def update(request: HttpRequest, public_id) -> HttpResponse:
+    """A progress update. On the goal's page it opens in place (htmx); it is a page too."""
+    user = request.user
+    goal = _editable_goal(request, public_id)
+    key_results = list(goal.key_results.all())
+    form = ProgressForm(request.POST or None, goal=goal, key_results=key_results)
+    if request.method == "POST" and not goal.is_closed and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.goal_update_progress(
+                goal=goal,
+                actor=user,
+                version=data.get("version"),
+                status=data["status"],
+                comment=data.get("comment", ""),
+                values=data["values"],
+                progress=data.get("progress"),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except services.ConcurrentEdit as conflict:
+            post = request.POST.copy()
+            post["version"] = str(conflict.goal.version)
+            form = ProgressForm(
+                post, goal=conflict.goal, key_results=list(conflict.goal.key_results.all())
+            )
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Progress updated."))
+            return _done(request, _detail_url(goal))
+    template = "goals/_update_form.html" if request.htmx else "goals/update.html"
+    return render(request, template, {"goal": goal, "form": form})
+
+
+@login_required
+def close(request: HttpRequest, public_id) -> HttpResponse:
+    goal = _editable_goal(request, public_id)
+    form = CloseForm(request.POST or None, initial={"version": goal.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_close(
+                goal=goal,
+                actor=request.user,
+                version=form.cleaned_data.get("version"),
+                outcome=form.cleaned_data["outcome"],
+                reflection=form.cleaned_data.get("reflection", ""),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except services.ConcurrentEdit as conflict:
+            post = request.POST.copy()
+            post["version"] = str(conflict.goal.version)
+            form = CloseForm(post)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("The goal is closed."))
+            return redirect(_detail_url(goal))
+    return render(request, "goals/close.html", {"goal": goal, "form": form})
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, public_id) -> HttpResponse:
+    goal = _editable_goal(request, public_id)
+    try:
+        services.goal_reopen(goal=goal, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("The goal is open again."))
+    return redirect(_detail_url(goal))
+
+
+@login_required
+def carry_over(request: HttpRequest, public_id) -> HttpResponse:
+    goal = _editable_goal(request, public_id)
+    form = CarryOverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_goal = services.goal_carry_over(
+                goal=goal, actor=request.user, reflection=form.cleaned_data.get("reflection", "")
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(
+                request, _("The goal continues in the next period. This is the new goal.")
+            )
+            return redirect(_detail_url(new_goal))
+    start, end = services.next_period(goal)
+    context = {"goal": goal, "form": form, "next_start": start, "next_end": end}
+    return render(request, "goals/carry_over.html", context)
+
+
+@login_required
+@require_POST
+def strategic(request: HttpRequest, public_id) -> HttpResponse:
+    goal = _visible_goal(request, public_id)
+    if not policies.can_mark_strategic(request.user):
+        raise Http404
+    mark = request.POST.get("strategic") == "1"
+    services.goal_set_strategic(goal=goal, actor=request.user, strategic=mark)
+    if mark:
+        messages.success(request, _("“%(title)s” is a strategic goal now.") % {"title": goal})
+    else:
+        messages.success(request, _("“%(title)s” is no longer a strategic goal.") % {"title": goal})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = _detail_url(goal)
+    return redirect(target)
+
+
+@login_required
+def key_result_add(request: HttpRequest, public_id) -> HttpResponse:
+    goal = _editable_goal(request, public_id)
+    form = KeyResultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_blank():
+            form.add_error("title", _("Give the key result a title."))
+        else:
+            try:
+                services.key_result_add(goal=goal, actor=request.user, data=form.to_input())
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as error:
+                apply_errors(error, form)
+            else:
+                messages.success(request, _("The key result is added."))
+                return redirect(_detail_url(goal))
+    return render(request, "goals/key_result_form.html", {"goal": goal, "form": form})
+
+
+@login_required
+@require_POST
+def key_result_remove(request: HttpRequest, public_id, key_result_id) -> HttpResponse:
+    goal = _editable_goal(request, public_id)
+    result = get_object_or_404(KeyResult, goal=goal, public_id=key_result_id)
+    try:
+        services.key_result_remove(key_result=result, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("“%(title)s” is removed.") % {"title": result.title})
+    return redirect(_detail_url(goal))
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, public_id) -> HttpResponse:
+    """Add a comment; htmx gets the comments back, a plain form post goes back to the goal."""
+    goal = _visible_goal(request, public_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_comment(goal=goal, author=request.user, text=form.cleaned_data["text"])
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your comment is added."))
+                return redirect(_detail_url(goal) + "#comments")
+            form = CommentForm()
+    if request.htmx:
+        comments = list(goal.comments.select_related("author__person"))
+        context = {"goal": goal, "comments": comments, "comment_form": form}
+        return render(request, "goals/_comments.html", context)
+    return _render_detail(request, goal, comment_form=form)

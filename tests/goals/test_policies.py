@@ -1,0 +1,201 @@
+"""Who sees which goal, on every page that shows goals: the detail page, the team page, search,
+the alignment tree and its fragments, and the home page's strategic goals card."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from stip.goals import services
+from stip.goals.models import Goal
+from stip.goals.queries import quarter_of
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE_TITLE = "Ask for a raise in spring"
+# A private personal goal: its owner, their management chain, HR and administrators.
+SEES_PRIVATE = ("employee", "manager", "director", "hr", "admin")
+NOT_PRIVATE = ("peer", "outsider")
+
+
+def create(actor, *, level=Goal.Level.PERSONAL, owner=None, team=None, **kwargs):
+    quarter = quarter_of(timezone.localdate())
+    defaults = {
+        "actor": actor.user,
+        "level": level,
+        "owner": owner or (actor if level == Goal.Level.PERSONAL else None),
+        "team": team,
+        "title": "A goal",
+        "kind": Goal.Kind.MILESTONE,
+        "visibility": Goal.Visibility.TEAM,
+        "period": Goal.Period.QUARTER,
+        "start_date": quarter.start,
+        "end_date": quarter.end,
+    }
+    return services.goal_create(**(defaults | kwargs))
+
+
+def get(client, name, goal=None, **params):
+    kwargs = {"public_id": goal.public_id} if goal is not None else None
+    return client.get(reverse(name, kwargs=kwargs), params)
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.fixture
+def private_goal(personas):
+    """The employee's private goal, aligned to an organisation goal everyone sees and marked
+    strategic by HR (so that it would show on the home page of whoever may see it)."""
+    top = create(
+        personas.hr,
+        level=Goal.Level.ORGANISATION,
+        title="Grow the team",
+        visibility=Goal.Visibility.ORGANISATION,
+    )
+    goal = create(
+        personas.employee,
+        title=PRIVATE_TITLE,
+        visibility=Goal.Visibility.PRIVATE,
+        parent=top,
+    )
+    services.goal_set_strategic(goal=goal, actor=personas.hr.user, strategic=True)
+    return goal
+
+
+@pytest.mark.parametrize("role", SEES_PRIVATE + NOT_PRIVATE)
+def test_a_private_goal_is_shown_to_the_owner_their_chain_and_hr_only(
+    client, personas, private_goal, role
+):
+    sees = role in SEES_PRIVATE
+    client.force_login(getattr(personas, role).user)
+    top = private_goal.parent
+
+    detail = get(client, "goals:detail", private_goal)
+    assert detail.status_code == (200 if sees else 404)
+    for name in ("goals:children", "goals:update", "goals:edit"):
+        if not sees:
+            assert get(client, name, private_goal).status_code == 404, name
+    if not sees:
+        response = client.post(
+            reverse("goals:comment", args=[private_goal.public_id]), {"text": "x"}
+        )
+        assert response.status_code == 404
+
+    assert (PRIVATE_TITLE in text(get(client, "goals:search"))) is sees
+    assert (PRIVATE_TITLE in text(get(client, "goals:search", q="raise"))) is sees
+    assert (PRIVATE_TITLE in text(get(client, "goals:team"))) is (role == "manager")
+    assert (PRIVATE_TITLE in text(get(client, "goals:mine"))) is (role == "employee")
+
+    # The tree: the organisation goal counts only the aligned goals the viewer may see, and
+    # its opened level lists only those.
+    tree = text(get(client, "goals:tree"))
+    assert "Grow the team" in tree
+    assert ("1 aligned goal" in tree) is sees
+    assert (PRIVATE_TITLE in text(get(client, "goals:children", top))) is sees
+    assert (PRIVATE_TITLE in text(get(client, "goals:detail", top))) is sees
+
+    home = text(get(client, "home"))
+    assert (PRIVATE_TITLE in home) is sees
+
+
+def test_a_goal_shared_with_the_team_is_seen_by_a_teammate_not_an_outsider(client, personas):
+    goal = create(personas.employee, title="Shared with Planning", visibility="team")
+    for role, sees in [
+        ("peer", True),
+        ("manager", True),
+        ("director", True),
+        ("hr", True),
+        ("outsider", False),
+    ]:
+        client.force_login(getattr(personas, role).user)
+        assert get(client, "goals:detail", goal).status_code == (200 if sees else 404), role
+        assert ("Shared with Planning" in text(get(client, "goals:search"))) is sees, role
+        assert ("Shared with Planning" in text(get(client, "goals:tree"))) is sees, role
+
+
+def test_a_team_goal_is_seen_by_its_members_and_the_teams_managers(client, personas):
+    goal = create(
+        personas.manager, level=Goal.Level.TEAM, team=personas.planning, title="Planning goal"
+    )
+    for role, sees in [
+        ("employee", True),
+        ("peer", True),
+        ("manager", True),  # a member and the team's manager
+        ("director", True),  # manages the team's members through Mark
+        ("hr", True),
+        ("admin", True),
+        ("outsider", False),
+    ]:
+        client.force_login(getattr(personas, role).user)
+        assert get(client, "goals:detail", goal).status_code == (200 if sees else 404), role
+        assert ("Planning goal" in text(get(client, "goals:tree"))) is sees, role
+
+
+def test_a_development_goal_is_private_unless_chosen_otherwise(client, personas):
+    client.force_login(personas.employee.user)
+    data = {
+        "title": "Learn SQL",
+        "owner": str(personas.employee.public_id),
+        "kind": "development",
+        "visibility": "",  # the standard
+        "period": "quarter",
+        "kr-TOTAL_FORMS": "0",
+        "kr-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("goals:new"), data)
+    assert response.status_code == 302
+    goal = Goal.objects.get(title="Learn SQL")
+    assert goal.visibility == Goal.Visibility.PRIVATE
+    client.post(reverse("goals:new"), data | {"title": "Train a colleague", "kind": "milestone"})
+    assert Goal.objects.get(title="Train a colleague").visibility == Goal.Visibility.TEAM
+
+    client.force_login(personas.peer.user)
+    assert get(client, "goals:detail", goal).status_code == 404
+    client.force_login(personas.manager.user)
+    assert get(client, "goals:detail", goal).status_code == 200
+
+
+def test_only_those_who_may_change_a_goal_see_its_buttons(client, personas):
+    goal = create(personas.employee, title="Visible to all", visibility="organisation")
+    for role, edits in [
+        ("employee", True),
+        ("manager", True),
+        ("hr", True),
+        ("peer", False),
+        ("outsider", False),
+    ]:
+        client.force_login(getattr(personas, role).user)
+        html = text(get(client, "goals:detail", goal))
+        assert ("Update progress" in html) is edits, role
+        assert (reverse("goals:edit", args=[goal.public_id]) in html) is edits, role
+        assert ("Mark as strategic" in html) is (role == "hr"), role
+
+
+def test_team_goals_are_created_by_the_teams_managers_and_hr(client, personas):
+    for role, allowed in [
+        ("employee", False),
+        ("peer", False),
+        ("outsider", False),
+        ("manager", True),
+        ("director", True),
+        ("hr", True),
+    ]:
+        client.force_login(getattr(personas, role).user)
+        response = get(client, "goals:new", level="team")
+        assert response.status_code == (200 if allowed else 404), role
+    client.force_login(personas.manager.user)
+    html = text(get(client, "goals:new", level="team"))
+    assert "Planning" in html and "Finance" not in html  # only the teams Mark leads
+    response = get(client, "goals:new", level="team", team=str(personas.finance.public_id))
+    assert response.status_code == 404
+
+
+def test_organisation_goals_are_created_by_hr_only(client, personas):
+    for role, allowed in [("employee", False), ("director", False), ("hr", True), ("admin", True)]:
+        client.force_login(getattr(personas, role).user)
+        status = get(client, "goals:new", level="organisation").status_code
+        assert status == (200 if allowed else 404), role
+        html = text(get(client, "goals:organisation"))
+        assert ("New organisation goal" in html) is allowed, role
