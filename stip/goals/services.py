@@ -275,18 +275,7 @@ def goal_create(
         raise ValidationError(errors)
     goal.save()
     KeyResult.objects.bulk_create(
-        KeyResult(
-            goal=goal,
-            title=data.title.strip(),
-            unit=data.unit,
-            direction=_direction(data.start_value, data.target_value),
-            start_value=data.start_value,
-            target_value=data.target_value,
-            current_value=data.start_value if data.current_value is None else data.current_value,
-            weight=data.weight,
-            position=index,
-        )
-        for index, data in enumerate(key_results)
+        _key_result(goal, data, position=index) for index, data in enumerate(key_results)
     )
     progress = _recompute(goal)
     if progress != goal.progress:
@@ -295,6 +284,20 @@ def goal_create(
     _roll_up(goal)
     audit_record(actor=actor, action="goals.goal_created", obj=goal, after=_snapshot(goal))
     return goal
+
+
+def _key_result(goal: Goal, data: KeyResultInput, *, position: int) -> KeyResult:
+    return KeyResult(
+        goal=goal,
+        title=data.title.strip(),
+        unit=data.unit,
+        direction=_direction(data.start_value, data.target_value),
+        start_value=data.start_value,
+        target_value=data.target_value,
+        current_value=data.start_value if data.current_value is None else data.current_value,
+        weight=data.weight,
+        position=position,
+    )
 
 
 def _direction(start: Decimal, target: Decimal) -> str:
@@ -351,17 +354,8 @@ def key_result_add(*, goal: Goal, actor, data: KeyResultInput) -> KeyResult:
     if errors:
         raise ValidationError(errors)
     position = locked.key_results.count()
-    result = KeyResult.objects.create(
-        goal=locked,
-        title=data.title.strip(),
-        unit=data.unit,
-        direction=_direction(data.start_value, data.target_value),
-        start_value=data.start_value,
-        target_value=data.target_value,
-        current_value=data.start_value if data.current_value is None else data.current_value,
-        weight=data.weight,
-        position=position,
-    )
+    result = _key_result(locked, data, position=position)
+    result.save()
     locked.progress = _recompute(locked)
     _bump(locked, ["progress"])
     _roll_up(locked)
