@@ -15,26 +15,12 @@ from stip.goals.models import Goal, GoalComment, GoalUpdate
 from stip.goals.queries import quarter_of
 from stip.goals.services import KeyResultInput
 from tests.factories import GoalFactory, PersonFactory
+from tests.goals.builders import create_goal
 
 pytestmark = pytest.mark.django_db
 
 
-def create(actor, *, level=Goal.Level.PERSONAL, owner=None, team=None, **kwargs):
-    """A goal made the way the pages make it: through the service, by `actor`."""
-    quarter = quarter_of(timezone.localdate())
-    defaults = {
-        "actor": actor.user,
-        "level": level,
-        "owner": owner or (actor if level == Goal.Level.PERSONAL else None),
-        "team": team,
-        "title": "Plan the routes for Almere",
-        "kind": Goal.Kind.MILESTONE,
-        "visibility": Goal.Visibility.TEAM,
-        "period": Goal.Period.QUARTER,
-        "start_date": quarter.start,
-        "end_date": quarter.end,
-    }
-    return services.goal_create(**(defaults | kwargs))
+create = create_goal
 
 
 def url(name, goal=None, **kwargs):

@@ -3,11 +3,10 @@ the alignment tree and its fragments, and the home page's strategic goals card."
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from stip.goals import services
 from stip.goals.models import Goal
-from stip.goals.queries import quarter_of
+from tests.goals.builders import create_goal
 
 pytestmark = pytest.mark.django_db
 
@@ -17,21 +16,7 @@ SEES_PRIVATE = ("employee", "manager", "director", "hr", "admin")
 NOT_PRIVATE = ("peer", "outsider")
 
 
-def create(actor, *, level=Goal.Level.PERSONAL, owner=None, team=None, **kwargs):
-    quarter = quarter_of(timezone.localdate())
-    defaults = {
-        "actor": actor.user,
-        "level": level,
-        "owner": owner or (actor if level == Goal.Level.PERSONAL else None),
-        "team": team,
-        "title": "A goal",
-        "kind": Goal.Kind.MILESTONE,
-        "visibility": Goal.Visibility.TEAM,
-        "period": Goal.Period.QUARTER,
-        "start_date": quarter.start,
-        "end_date": quarter.end,
-    }
-    return services.goal_create(**(defaults | kwargs))
+create = create_goal
 
 
 def get(client, name, goal=None, **params):
