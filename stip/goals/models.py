@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stip.core.models import PublicModel, TimeStampedModel
 from stip.goals.progress import key_result_progress
@@ -289,10 +290,10 @@ class GoalComment(PublicModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(pgettext_lazy("a reaction on a goal", "comment"))
 
     class Meta:
-        verbose_name = _("comment")
+        verbose_name = pgettext_lazy("a reaction on a goal", "comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
         indexes = [
