@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "stip.core",
     "stip.people",
     "stip.goals",
+    "stip.feedback",
     "stip.api",
 ]
 

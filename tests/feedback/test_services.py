@@ -1,0 +1,143 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from stip.core.models import AuditEntry
+from stip.feedback import policies, queries, services
+from stip.feedback.models import Feedback, Participant, Response
+from tests.factories import PersonFactory
+from tests.feedback.builders import answer, start_round
+
+pytestmark = pytest.mark.django_db
+
+
+def colleagues(personas, n):
+    return PersonFactory.create_batch(n, manager=personas.manager, team=personas.planning)
+
+
+def test_an_anonymous_answer_is_stored_without_its_author_or_time(personas):
+    peers = colleagues(personas, 3)
+    round_ = start_round(personas, peers=peers)
+    answer(round_, peers[0], 3, "Always helps out")
+    response = Response.objects.get(perspective="peer")
+    assert response.author_id is None
+    assert not hasattr(response, "created_at")
+    participant = Participant.objects.get(round=round_, person=peers[0])
+    assert participant.answered
+    assert not hasattr(participant, "updated_at")
+    # No audit entry names who answered.
+    assert not AuditEntry.objects.filter(actor=peers[0].user).exists()
+
+
+def test_self_and_manager_answers_are_named(personas):
+    round_ = start_round(personas, peers=colleagues(personas, 3))
+    answer(round_, personas.employee, 4)
+    answer(round_, personas.manager, 3)
+    named = dict(Response.objects.values_list("perspective", "author"))
+    assert named == {"self": personas.employee.pk, "manager": personas.manager.pk}
+
+
+def test_nobody_answers_twice_or_after_closing(personas):
+    peers = colleagues(personas, 3)
+    round_ = start_round(personas, peers=peers)
+    answer(round_, peers[0], 3)
+    with pytest.raises(ValidationError):
+        answer(round_, peers[0], 2)
+    services.round_close(round_=round_, actor=personas.manager.user)
+    with pytest.raises(ValidationError):
+        answer(round_, peers[1], 2)
+    with pytest.raises(PermissionDenied):
+        answer(round_, personas.outsider, 2)
+
+
+def test_two_peer_answers_show_no_peer_section_and_no_overall_that_contains_them(personas):
+    peers = colleagues(personas, 3)
+    round_ = start_round(personas, peers=peers)
+    answer(round_, personas.employee, 4)
+    answer(round_, peers[0], 1, "Shares too little")
+    answer(round_, peers[1], 1)
+    services.round_close(round_=round_, actor=personas.manager.user)
+    result = queries.round_result(round_)
+    assert result.plan.hidden == ("peer",)
+    question = result.questions[0]
+    assert "peer" not in question.averages
+    # The overall average is over what is shown (self: 4), never including the hidden peers.
+    assert question.overall == 4
+    assert result.questions[1].comments == {}
+
+
+def test_three_peer_answers_show_averages_and_comments_without_names(personas):
+    peers = colleagues(personas, 3)
+    round_ = start_round(personas, peers=peers)
+    for peer, rating, text in zip(peers, (2, 3, 4), ("b", "a", "c"), strict=True):
+        answer(round_, peer, rating, text)
+    services.round_close(round_=round_, actor=personas.manager.user, release=True)
+    result = queries.round_result(round_)
+    assert result.questions[0].averages["peer"] == 3
+    # Sorted by text, never in the order they were given.
+    assert result.questions[1].comments["peer"] == ["a", "b", "c"]
+    assert "peer" not in result.named
+
+
+def test_results_only_once_closed(personas):
+    round_ = start_round(personas, peers=colleagues(personas, 3))
+    assert not policies.can_view_result(personas.manager.user, round_)
+    round_ = services.round_close(round_=round_, actor=personas.manager.user)
+    for persona in ("employee", "manager", "director", "hr", "admin"):
+        assert policies.can_view_result(getattr(personas, persona).user, round_), persona
+    for persona in ("peer", "outsider"):
+        assert not policies.can_view_result(getattr(personas, persona).user, round_), persona
+
+
+def test_empty_and_overlong_feedback_is_refused(personas):
+    with pytest.raises(ValidationError) as error:
+        services.feedback_give(author=personas.peer.user, recipient=personas.employee, text="   ")
+    assert "empty feedback" in str(error.value)
+    with pytest.raises(ValidationError):
+        services.feedback_give(
+            author=personas.peer.user, recipient=personas.employee, text="x" * 5001
+        )
+    assert not Feedback.objects.exists()
+
+
+def test_answers_to_a_managers_request_reach_the_report_only_once_shared(personas):
+    request = services.feedback_request_create(
+        requester=personas.manager.user,
+        subject=personas.employee,
+        question="How does Eva run the planning meeting?",
+        respondents=[personas.peer],
+    )
+    feedback = services.feedback_give(
+        author=personas.peer.user,
+        recipient=personas.employee,
+        text="Clear and short",
+        request=request,
+    )
+
+    def sees(persona):
+        return (
+            queries.feedback_received(persona.user, personas.employee)
+            .filter(pk=feedback.pk)
+            .exists()
+        )
+
+    assert sees(personas.manager) and sees(personas.peer)
+    assert not sees(personas.employee)
+    assert not sees(personas.hr)
+    services.feedback_request_share(request=request, actor=personas.manager.user)
+    assert sees(personas.employee)
+
+
+def test_manager_notes_are_never_for_the_report_and_for_hr_only_when_shared(personas):
+    note = services.manager_note_write(
+        author=personas.manager.user, subject=personas.employee, text="Ready for more planning work"
+    )
+
+    def sees(persona):
+        return (
+            queries.manager_notes_about(persona.user, personas.employee).filter(pk=note.pk).exists()
+        )
+
+    assert sees(personas.manager) and sees(personas.director)
+    assert not sees(personas.employee) and not sees(personas.peer) and not sees(personas.hr)
+    services.manager_note_share(note=note, actor=personas.manager.user)
+    assert sees(personas.hr) and not sees(personas.employee)
