@@ -7,6 +7,9 @@ The rule, for the anonymous perspectives (peers and direct reports by default):
 - the groups shown are disjoint, and every figure over several groups (the overall average) is
   computed over the shown groups only. So no figure minus another figure can isolate fewer than
   `minimum` anonymous answers: any difference of shown figures is itself a union of shown groups.
+- ratings may be left out, so the minimum also holds per question: a shown group with fewer
+  ratings of a question than `minimum` has no average for it, and the overall leaves it out
+  (`queries.round_result`, `QuestionResult.withheld`).
 
 Named perspectives (self, manager, or one a round made named) are shown as they are.
 Results are only computed for closed rounds, so that comparing a result before and after one

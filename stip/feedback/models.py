@@ -364,7 +364,8 @@ class Round(PublicModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closes_on = models.DateField(_("closes on"))
     closed_at = models.DateTimeField(null=True, blank=True)
-    # The subject reads the result once the round closes, or earlier once released.
+    # The subject reads the result once it is released to them (closing comes first, see
+    # `services.round_close`), unless they started the round themselves.
     released_at = models.DateTimeField(null=True, blank=True)
     # Perspectives whose answers are anonymous ("peer,report" by default).
     anonymous_perspectives = models.CharField(max_length=60, default="peer,report")

@@ -6,8 +6,9 @@
 - Manager notes: the management chain above the report; never the report; HR once shared.
 - Praise: everyone signed in (it is public recognition).
 - 360° rounds: the subject, who started it, the subject's management chain and HR see the round;
-  the result only once the round is closed. Respondents see their own invitation. Nobody, HR
-  and administrators included, can see who wrote an anonymous answer: it is not stored.
+  the result only once the round is closed, and the subject only once it is released to them.
+  Respondents see their own invitation. Nobody, HR and administrators included, can see who
+  wrote an anonymous answer: it is not stored.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -51,14 +52,31 @@ def can_give_feedback(user, recipient: Person) -> bool:
     return viewer is not None and viewer.pk != recipient.pk and not recipient.has_left
 
 
+def _reaches_recipient(feedback) -> bool:
+    """The one-object form of `reaches_recipient` above: an answer to a manager's request about
+    the recipient reaches them only once shared. (`feedback.request` is joined by the queries.)"""
+    request = feedback.request if feedback.request_id else None
+    return (
+        request is None
+        or request.requester_id == feedback.recipient_id
+        or request.shared_with_subject_at is not None
+    )
+
+
 def can_reply_feedback(user, feedback) -> bool:
     viewer = person_of(user)
-    return viewer is not None and viewer.pk in (feedback.author_id, feedback.recipient_id)
+    if viewer is None:
+        return False
+    if viewer.pk == feedback.author_id:
+        return True
+    return viewer.pk == feedback.recipient_id and _reaches_recipient(feedback)
 
 
 def can_mark_helpful(user, feedback) -> bool:
     viewer = person_of(user)
-    return viewer is not None and viewer.pk == feedback.recipient_id
+    return (
+        viewer is not None and viewer.pk == feedback.recipient_id and _reaches_recipient(feedback)
+    )
 
 
 def manager_notes_visible_to(queryset, user):
@@ -158,7 +176,9 @@ def can_manage_round(user, round_) -> bool:
 
 def can_view_result(user, round_) -> bool:
     """The aggregated result, once the round is closed (before that it could be compared with
-    a later state to single out one answer). The subject only once closed or released."""
+    a later state to single out one answer). The subject once it is released to them (closing
+    and releasing are two steps, so the manager can read it first), or once closed when they
+    started the round themselves."""
     from stip.feedback.models import Round
 
     if round_.status != Round.Status.CLOSED:
@@ -168,9 +188,11 @@ def can_view_result(user, round_) -> bool:
     viewer = _viewer(user)
     if viewer is None:
         return False
-    if viewer.pk == round_.subject_id:
+    if viewer.pk == round_.started_by_id:
         return True
-    return viewer.pk == round_.started_by_id or round_.subject.is_under(viewer)
+    if viewer.pk == round_.subject_id:
+        return round_.released_at is not None
+    return round_.subject.is_under(viewer)
 
 
 def can_manage_values(user) -> bool:

@@ -69,6 +69,30 @@ def requests_made(user, person: Person):
     )
 
 
+def requests_of(user, person: Person):
+    """Requests `person` made or that are about them, as far as `user` may see them: their own
+    requests, a manager's about them once shared, and those `user` asked or is asked in."""
+    return (
+        policies.requests_visible_to(FeedbackRequest.objects.all(), user)
+        .filter(Q(requester=person) | Q(subject=person))
+        .select_related("requester", "subject")
+        .annotate(
+            asked=Count("recipients", distinct=True),
+            answered=Count(
+                "recipients",
+                filter=Q(recipients__status=RequestRecipient.Status.ANSWERED),
+                distinct=True,
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def request_answers(user, request: FeedbackRequest):
+    """The answers to a request that `user` may read (the requester all, a respondent theirs)."""
+    return _feedback(user).filter(request=request).order_by("created_at", "pk")
+
+
 def requests_to_answer(person: Person):
     """Open requests waiting for `person`'s answer (the home page shows them)."""
     return (
@@ -121,6 +145,19 @@ def reaction_counts(praise_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
+def my_reactions(person: Person | None, praise_ids) -> set[tuple[int, str]]:
+    """{(praise id, kind)} that `person` gave, for one page of praise: one query."""
+    from stip.feedback.models import Reaction
+
+    if person is None:
+        return set()
+    return set(
+        Reaction.objects.filter(praise_id__in=list(praise_ids), person=person).values_list(
+            "praise_id", "kind"
+        )
+    )
+
+
 def rounds(user):
     return policies.rounds_visible_to(Round.objects.all(), user).select_related(
         "subject", "started_by", "question_set"
@@ -148,6 +185,9 @@ class QuestionResult:
     overall: Decimal | None = None
     # {group key: [texts]}, sorted by text so that order reveals nothing.
     comments: dict[str, list[str]] = field(default_factory=dict)
+    # Anonymous groups shown for the round whose ratings of this question are too few to show
+    # (a rating may be left out): no average of theirs here, nor in "overall".
+    withheld: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -191,11 +231,18 @@ def round_result(round_: Round) -> RoundResult:
         pair = sums.setdefault((row["question_id"], group), [0, 0])
         pair[0] += row["total"]
         pair[1] += row["n"]
+    anonymous_groups = {g.key for g in plan.shown if g.anonymous}
     for (question_id, group), (total, n) in sums.items():
-        if question_id in results and n:
-            results[question_id].averages[group] = _average(total, n)
+        if question_id not in results or not n:
+            continue
+        if group in anonymous_groups and n < plan.minimum:
+            # Three peers answered but one rated this question: their "average" would be that
+            # one rating. The minimum holds per question, not only per round.
+            results[question_id].withheld.append(group)
+            continue
+        results[question_id].averages[group] = _average(total, n)
     for question_id, result in results.items():
-        pairs = [sums[(question_id, g.key)] for g in plan.shown if (question_id, g.key) in sums]
+        pairs = [sums[(question_id, key)] for key in result.averages]
         total = sum(p[0] for p in pairs)
         n = sum(p[1] for p in pairs)
         result.overall = _average(total, n) if n else None

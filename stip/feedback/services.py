@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -308,13 +309,28 @@ def value_save(
 # --- 360° rounds ---------------------------------------------------------------------------
 
 
+def _name_errors(name_en: str, name_nl: str) -> dict[str, list[str]]:
+    errors = {}
+    if not (name_en or "").strip():
+        errors["name_en"] = [_("Give it an English name.")]
+    if not (name_nl or "").strip():
+        errors["name_nl"] = [_("Give it a Dutch name.")]
+    return errors
+
+
 @transaction.atomic
 def rating_scale_create(*, actor, name_en: str, name_nl: str, levels: list[tuple[str, str]]):
     """A scale with labelled levels 1…n, each (English label, Dutch label)."""
     if not policies.can_manage_question_sets(actor):
         raise PermissionDenied
+    errors = _name_errors(name_en, name_nl)
+    levels = [(en.strip(), nl.strip()) for en, nl in levels]
     if len(levels) < 2:
-        raise ValidationError({"levels": [_("A scale needs at least two levels.")]})
+        errors["levels"] = [_("A scale needs at least two levels.")]
+    elif not all(en and nl for en, nl in levels):
+        errors["levels"] = [_("Label every level in English and in Dutch.")]
+    if errors:
+        raise ValidationError(errors)
     scale = RatingScale.objects.create(name_en=name_en.strip(), name_nl=name_nl.strip())
     RatingLevel.objects.bulk_create(
         RatingLevel(scale=scale, value=n, name_en=en, name_nl=nl)
@@ -328,14 +344,26 @@ def question_set_create(*, actor, name_en: str, name_nl: str, questions: list[di
     """questions: [{"kind": "rating"|"open", "text_en", "text_nl", "scale": RatingScale}]"""
     if not policies.can_manage_question_sets(actor):
         raise PermissionDenied
+    errors = _name_errors(name_en, name_nl)
     if not questions:
-        raise ValidationError({"questions": [_("Add at least one question.")]})
+        errors["questions"] = [_("Add at least one question.")]
+    for position, data in enumerate(questions):
+        kind = data.get("kind")
+        if kind not in Question.Kind.values:
+            errors[f"questions.{position}.kind"] = [_("Choose a rating or an open question.")]
+        elif kind == Question.Kind.RATING and data.get("scale") is None:
+            errors[f"questions.{position}.scale"] = [_("Choose a scale.")]
+        for field in ("text_en", "text_nl"):
+            if not (data.get(field) or "").strip():
+                errors[f"questions.{position}.{field}"] = [
+                    _("Write the question in English and in Dutch.")
+                ]
+    if errors:
+        raise ValidationError(errors)
     question_set = QuestionSet.objects.create(name_en=name_en.strip(), name_nl=name_nl.strip())
     rows = []
     for position, data in enumerate(questions):
         kind = data["kind"]
-        if kind == Question.Kind.RATING and data.get("scale") is None:
-            raise ValidationError({f"questions.{position}.scale": [_("Choose a scale.")]})
         rows.append(
             Question(
                 question_set=question_set,
@@ -379,7 +407,7 @@ def round_start(
         anonymous_perspectives=",".join(sorted(anonymous)),
     )
     chosen: dict[int, tuple[Person, str]] = {subject.pk: (subject, Perspective.SELF)}
-    if subject.manager_id:
+    if subject.manager_id and not subject.manager.has_left:
         chosen[subject.manager_id] = (subject.manager, Perspective.MANAGER)
     for perspective, people in respondents.items():
         if perspective not in Perspective.values or perspective == Perspective.SELF:
@@ -410,13 +438,16 @@ def round_answer(
     participant row only learns `answered = True`: nothing links the two.
     """
     person = _person_of(respondent)
+    # The round first, then the participant: answers to one round queue on the round's lock, so
+    # the update of all its participants below never waits for a row another answer holds.
+    locked_round = Round.objects.select_for_update().get(pk=round_.pk)
     participant = (
         Participant.objects.select_for_update().filter(round=round_, person=person).first()
     )
     if participant is None:
         raise PermissionDenied
-    locked_round = Round.objects.select_for_update().get(pk=round_.pk)
-    if locked_round.status != Round.Status.OPEN:
+    # Past its closing date a round takes no answers, even before `close_due_rounds` ran.
+    if locked_round.status != Round.Status.OPEN or locked_round.closes_on < timezone.localdate():
         raise ValidationError({"round": [_("This round is closed and takes no more answers.")]})
     if participant.answered:
         raise ValidationError({"round": [_("You have already answered this round.")]})
@@ -460,17 +491,30 @@ def round_answer(
     for answer in answers:
         answer.response = response
     Answer.objects.bulk_create(answers)
-    Participant.objects.filter(pk=participant.pk).update(answered=True)
+    # Every participant row of the round is written, not only the respondent's: PostgreSQL
+    # stamps a row with the transaction that last wrote it (`xmin`), which would otherwise be
+    # shared by the new response and exactly one participant.
+    Participant.objects.filter(round=locked_round).update(
+        answered=Case(When(pk=participant.pk, then=Value(True)), default=F("answered"))
+    )
 
 
 @transaction.atomic
 def round_decline(*, round_: Round, respondent) -> None:
+    """Say no to an invitation. Someone who answered already, or a round that is closed, is
+    refused (a ValidationError); someone who was not asked, PermissionDenied."""
     person = _person_of(respondent)
-    updated = Participant.objects.filter(round=round_, person=person, answered=False).update(
-        declined=True
+    participant = (
+        Participant.objects.select_for_update().filter(round=round_, person=person).first()
     )
-    if not updated:
+    if participant is None:
         raise PermissionDenied
+    if participant.answered:
+        raise ValidationError({"round": [_("You have already answered this round.")]})
+    if round_.status != Round.Status.OPEN:
+        raise ValidationError({"round": [_("This round is closed and takes no more answers.")]})
+    if not participant.declined:
+        Participant.objects.filter(pk=participant.pk).update(declined=True)
 
 
 @transaction.atomic

@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from stip.core.models import AuditEntry
 from stip.feedback import policies, queries, services
-from stip.feedback.models import Feedback, Participant, Response
+from stip.feedback.models import Feedback, Participant, QuestionSet, Response
 from tests.factories import PersonFactory
 from tests.feedback.builders import answer, start_round
 
@@ -78,14 +81,67 @@ def test_three_peer_answers_show_averages_and_comments_without_names(personas):
     assert "peer" not in result.named
 
 
-def test_results_only_once_closed(personas):
+def test_results_only_once_closed_and_for_the_subject_once_released(personas):
     round_ = start_round(personas, peers=colleagues(personas, 3))
     assert not policies.can_view_result(personas.manager.user, round_)
     round_ = services.round_close(round_=round_, actor=personas.manager.user)
-    for persona in ("employee", "manager", "director", "hr", "admin"):
+    for persona in ("manager", "director", "hr", "admin"):
         assert policies.can_view_result(getattr(personas, persona).user, round_), persona
-    for persona in ("peer", "outsider"):
+    for persona in ("employee", "peer", "outsider"):
         assert not policies.can_view_result(getattr(personas, persona).user, round_), persona
+    round_ = services.round_close(round_=round_, actor=personas.manager.user, release=True)
+    assert policies.can_view_result(personas.employee.user, round_)
+    assert not policies.can_view_result(personas.peer.user, round_)
+    assert AuditEntry.objects.filter(action="feedback.round_released").count() == 1
+
+
+def test_a_round_past_its_closing_date_takes_no_answers(personas):
+    peers = colleagues(personas, 3)
+    round_ = start_round(personas, peers=peers)
+    after = round_.closes_on + datetime.timedelta(days=1)
+    with time_machine.travel(after), pytest.raises(ValidationError) as error:
+        answer(round_, peers[0], 3)
+    assert "closed" in str(error.value)
+
+
+def test_a_manager_who_left_is_not_asked(personas):
+    report_of_leaver = PersonFactory(manager=personas.leaver, team=personas.planning)
+    round_ = start_round(
+        personas, peers=colleagues(personas, 1), subject=report_of_leaver, starter=personas.hr
+    )
+    assert Participant.objects.filter(round=round_).count() == 2  # self and the peer
+    assert not Participant.objects.filter(round=round_, person=personas.leaver).exists()
+
+
+def test_reply_and_helpful_need_the_answer_to_reach_the_recipient(personas):
+    request = services.feedback_request_create(
+        requester=personas.manager.user,
+        subject=personas.employee,
+        question="How does Eva run the planning meeting?",
+        respondents=[personas.peer],
+    )
+    feedback = services.feedback_give(
+        author=personas.peer.user, recipient=personas.employee, text="Clear", request=request
+    )
+    assert not policies.can_reply_feedback(personas.employee.user, feedback)
+    assert not policies.can_mark_helpful(personas.employee.user, feedback)
+    assert policies.can_reply_feedback(personas.peer.user, feedback)
+    services.feedback_request_share(request=request, actor=personas.manager.user)
+    feedback = Feedback.objects.select_related("request").get(pk=feedback.pk)
+    assert policies.can_reply_feedback(personas.employee.user, feedback)
+    assert policies.can_mark_helpful(personas.employee.user, feedback)
+
+
+def test_a_question_set_needs_both_languages(personas):
+    with pytest.raises(ValidationError) as error:
+        services.question_set_create(
+            actor=personas.hr.user,
+            name_en="Leadership",
+            name_nl="",
+            questions=[{"kind": "open", "text_en": "What works?", "text_nl": " "}],
+        )
+    assert set(error.value.message_dict) == {"name_nl", "questions.0.text_nl"}
+    assert not QuestionSet.objects.exists()
 
 
 def test_empty_and_overlong_feedback_is_refused(personas):
