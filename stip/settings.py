@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "stip.core",
     "stip.people",
     "stip.goals",
+    "stip.conversations",
     "stip.feedback",
     "stip.api",
 ]
@@ -165,6 +166,9 @@ STIP_SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int(
 )
 # How many reverse proxies in front of Stip append to X-Forwarded-For (0: use REMOTE_ADDR).
 STIP_TRUSTED_PROXIES = env_int("STIP_TRUSTED_PROXIES", 0, minimum=0)
+
+# The organisation's name, printed on exported documents (the PDF of a formal report).
+STIP_ORGANISATION_NAME = env_str("STIP_ORGANISATION_NAME", "")
 
 # Anonymous results are shown only from this many answers on; never below 3.
 STIP_ANONYMITY_MINIMUM = env_int("STIP_ANONYMITY_MINIMUM", 3, minimum=3)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("stip.core.urls")),
     path("people/", include("stip.people.urls")),
     path("goals/", include("stip.goals.urls")),
+    path("feedback/", include("stip.feedback.urls")),
+    path("conversations/", include("stip.conversations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

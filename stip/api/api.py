@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from stip.api.auth import AUTH
 from stip.api.errors import install_error_handlers
+from stip.feedback.api import router as feedback_router
 from stip.goals.api import router as goals_router
 from stip.people.api import router as people_router
 
@@ -37,3 +38,4 @@ install_error_handlers(api)
 
 api.add_router("/", people_router)
 api.add_router("/", goals_router)
+api.add_router("/", feedback_router)

@@ -778,8 +778,9 @@ QUERY_BUDGETS = [
     # + the goal with owner, team, parent and creator; the parent if I may see it; the goals
     # contributing to it; its key results; its updates and comments with their authors.
     ("goals:detail", detail_goal, "manager", grow_detail, 8),
-    # + the strategic goals card's one query (see tests/people/test_pages.py for the rest).
-    ("home", None, "employee", grow_home, 8),
+    # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
+    # the conversations and feedback cards included).
+    ("home", None, "employee", grow_home, 13),
 ]
 
 

@@ -163,8 +163,9 @@ PAGES = [
     # + count, the team filter's options, one page of rows with team and manager joined.
     ("people:directory", {}, None, 5),
     # + the person, their reports (count + first page, report counts as a subquery), the chain,
-    # the viewer's tokens when it is their own profile.
-    ("people:profile", {"public_id": "manager"}, None, 7),
+    # the viewer's tokens when it is their own profile, the praise they received (one query,
+    # from the feedback app's `praise_received_card` tag).
+    ("people:profile", {"public_id": "manager"}, None, 8),
     # + the top of the organisation with report counts.
     ("people:org_chart", {}, None, 3),
     # + the focus with its report count, its management chain.
@@ -172,8 +173,10 @@ PAGES = [
     # + the parent, count + one page of reports with their report counts.
     ("people:org_chart_children", {"public_id": "manager"}, None, 5),
     # + me with my manager and team, my reports (count + list), my team (count + list), the
-    # strategic goals card (one query, from the goals app's `strategic_goals_card` tag).
-    ("home", {}, None, 8),
+    # strategic goals card (one query, from the goals app's `strategic_goals_card` tag), the
+    # conversations card (three: upcoming meetings, overdue action items, overdue 1:1s; from
+    # `conversations_card`) and the feedback card (two, from `feedback_to_answer_card`).
+    ("home", {}, None, 13),
 ]
 
 

@@ -1,0 +1,439 @@
+"""Shared reads about conversations: pages, the home card and (later) the API and the
+reminders use the same ones, always through the policies' `visible_to`.
+
+Every function returns a bounded number of queries whatever the length of a pair's history.
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from stip.conversations.models import (
+    CHECK_IN_KINDS,
+    ActionItem,
+    AgendaItem,
+    CheckInAnswer,
+    CheckInTemplate,
+    FormalReport,
+    Meeting,
+    MeetingKind,
+    PrivateNote,
+    RatingScale,
+    Series,
+    SharedNoteRevision,
+)
+from stip.goals import queries as goal_queries
+from stip.goals.models import Goal, GoalUpdate
+from stip.people.models import Person
+
+# Default agenda points taken from goals, per kind: a bound, so that a person with a hundred
+# goals does not get a hundred-point agenda.
+DEFAULT_GOALS_MAX = 20
+# What the meeting page lists of the pair's action items (own and carried over).
+ACTIONS_SHOWN = 100
+HOME_SHOWN = 5
+UPCOMING_SHOWN = 20
+OVERDUE_SHOWN = 20
+OVERVIEW_DAYS = 90
+
+
+def start_of_today() -> datetime.datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# One meeting ---------------------------------------------------------------------------------
+
+
+def meeting_detail(user, public_id) -> Meeting:
+    """The meeting with its people, its shared notes (and who saved them last) and the number
+    of revisions of those notes: one query."""
+    revisions = SharedNoteRevision.objects.filter(note__meeting=OuterRef("pk"))
+    return (
+        Meeting.objects.visible_to(user)
+        .with_people()
+        .select_related("shared_note__updated_by__person", "checkin_template", "rating_scale")
+        .annotate(
+            revision_count=Coalesce(
+                Subquery(
+                    revisions.order_by()
+                    .values("note__meeting")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
+        .get(public_id=public_id)
+    )
+
+
+def agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(meeting=meeting).select_related("author__person", "goal"))
+
+
+def answers_of(meeting: Meeting) -> dict[int, CheckInAnswer]:
+    """The check-in answers by question id."""
+    return {a.question_id: a for a in CheckInAnswer.objects.filter(meeting=meeting)}
+
+
+def private_note_of(user, meeting: Meeting) -> PrivateNote | None:
+    """The caller's own private note, and nobody else's: there is no other reader."""
+    return PrivateNote.objects.of(user).filter(meeting=meeting).first()
+
+
+def action_items_for(meeting: Meeting):
+    """The action items on a meeting: its own, and those of the pair's earlier meetings that
+    were still open at its time (they carry over until done). An appraisal carries over only
+    from earlier appraisals: agreements from development conversations stay out of it.
+    Carried-over items first, then by due date."""
+    earlier = Q(
+        meeting__scheduled_for__lt=meeting.scheduled_for,
+    ) & (Q(done_at__isnull=True) | Q(done_at__gt=meeting.scheduled_for))
+    if meeting.kind == MeetingKind.APPRAISAL:
+        earlier &= Q(meeting__kind=MeetingKind.APPRAISAL)
+    return (
+        ActionItem.objects.filter(
+            meeting__manager_id=meeting.manager_id, meeting__employee_id=meeting.employee_id
+        )
+        .filter(Q(meeting=meeting) | earlier)
+        .select_related("owner", "meeting")
+        .annotate(
+            carried=Case(
+                When(meeting=meeting, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("-carried", F("due_date").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The pair's meeting before this one (whatever its kind), or None."""
+    return (
+        Meeting.objects.of_pair(meeting.manager_id, meeting.employee_id)
+        .filter(
+            Q(scheduled_for__lt=meeting.scheduled_for)
+            | Q(scheduled_for=meeting.scheduled_for, pk__lt=meeting.pk)
+        )
+        .order_by("-scheduled_for", "-pk")
+        .first()
+    )
+
+
+def revisions_of(meeting: Meeting):
+    return SharedNoteRevision.objects.filter(note__meeting=meeting).select_related("author__person")
+
+
+def reports_of(user, meeting: Meeting):
+    """The versions of a meeting's report the user may see, newest first."""
+    return FormalReport.objects.visible_to(user).filter(meeting=meeting).order_by("-version")
+
+
+def report_detail(user, public_id) -> FormalReport:
+    return (
+        FormalReport.objects.visible_to(user)
+        .select_related(
+            "meeting__manager__user",
+            "meeting__employee__user",
+            "meeting__rating_scale",
+            "rating",
+            "author__person",
+            "supersedes",
+        )
+        .get(public_id=public_id)
+    )
+
+
+def report_versions(report: FormalReport):
+    return FormalReport.objects.filter(meeting_id=report.meeting_id).order_by("-version")
+
+
+def quotable_meetings(report: FormalReport):
+    """The development conversations of the report's two people, newest first: where a
+    deliberate quote may come from (the writer took part in all of them)."""
+    meeting = report.meeting
+    return (
+        Meeting.objects.of_pair(meeting.manager_id, meeting.employee_id)
+        .filter(kind__in=[k.value for k in MeetingKind if k != MeetingKind.APPRAISAL])
+        .exclude(pk=meeting.pk)
+        .select_related("shared_note")
+        .order_by("-scheduled_for", "-pk")
+    )
+
+
+# Default agenda ------------------------------------------------------------------------------
+
+
+def _goals_both_see(manager: Person, employee: Person):
+    seen_by_manager = Goal.objects.visible_to(manager.user).values("pk")
+    return Goal.objects.visible_to(employee.user).filter(pk__in=seen_by_manager)
+
+
+def open_goals_for_agenda(meeting: Meeting):
+    """The employee's open goals in the quarter of the meeting."""
+    quarter = goal_queries.quarter_of(timezone.localtime(meeting.scheduled_for).date())
+    return (
+        _goals_both_see(meeting.manager, meeting.employee)
+        .filter(owner=meeting.employee)
+        .open()
+        .in_period(quarter.start, quarter.end)
+        .order_by("end_date", "title", "pk")[:DEFAULT_GOALS_MAX]
+    )
+
+
+def goals_changed_since(meeting: Meeting, since: datetime.datetime):
+    """The employee's goals whose status differs from what it was at `since` (from the
+    GoalUpdate history; a goal nobody updated before then started on track), including goals
+    closed since."""
+    before = (
+        GoalUpdate.objects.filter(goal=OuterRef("pk"), created_at__lte=since)
+        .order_by("-created_at", "-pk")
+        .values("status")[:1]
+    )
+    touched = Exists(GoalUpdate.objects.filter(goal=OuterRef("pk"), created_at__gt=since))
+    return (
+        _goals_both_see(meeting.manager, meeting.employee)
+        .filter(owner=meeting.employee)
+        .filter(touched | Q(closed_at__gt=since))
+        .annotate(status_before=Coalesce(Subquery(before), Value(Goal.Status.ON_TRACK.value)))
+        .exclude(status=F("status_before"))
+        .order_by("end_date", "title", "pk")[:DEFAULT_GOALS_MAX]
+    )
+
+
+def strategic_goals_for_agenda(meeting: Meeting):
+    day = timezone.localtime(meeting.scheduled_for).date()
+    seen_by_manager = Goal.objects.visible_to(meeting.manager.user).values("pk")
+    return goal_queries.strategic_goals(meeting.employee.user, today=day).filter(
+        pk__in=seen_by_manager
+    )[:DEFAULT_GOALS_MAX]
+
+
+def templates_for(person: Person, *, kind: str):
+    """The live templates a manager may choose for a conversation: the organisation's and
+    their own."""
+    return (
+        CheckInTemplate.objects.filter(kind=kind, archived_at__isnull=True)
+        .filter(Q(owner__isnull=True) | Q(owner=person))
+        .order_by(F("owner").asc(nulls_first=True), "name", "pk")
+    )
+
+
+def default_template(person: Person, *, kind: str) -> CheckInTemplate | None:
+    """The manager's own template of that kind if they made one, else the organisation's."""
+    return (
+        templates_for(person, kind=kind)
+        .order_by(F("owner").asc(nulls_last=True), "name", "pk")
+        .first()
+    )
+
+
+def default_rating_scale() -> RatingScale | None:
+    return (
+        RatingScale.objects.filter(archived_at__isnull=True)
+        .order_by("-is_default", "name", "pk")
+        .first()
+    )
+
+
+# Lists ---------------------------------------------------------------------------------------
+
+
+def _mine(user):
+    return Meeting.objects.visible_to(user).with_people()
+
+
+def upcoming(user):
+    """Meetings not held yet from today on, soonest first."""
+    return (
+        _mine(user)
+        .filter(held_at__isnull=True, scheduled_for__gte=start_of_today())
+        .order_by("scheduled_for", "pk")
+    )
+
+
+def past(user):
+    """Held meetings, and those whose day has passed without being marked as held."""
+    return (
+        _mine(user)
+        .filter(Q(held_at__isnull=False) | Q(scheduled_for__lt=start_of_today()))
+        .order_by("-scheduled_for", "-pk")
+    )
+
+
+def _last_held(manager_ref: str, employee_ref: str):
+    return Subquery(
+        Meeting.objects.filter(
+            manager=OuterRef(manager_ref),
+            employee=OuterRef(employee_ref),
+            held_at__isnull=False,
+        )
+        .order_by("-held_at")
+        .values("held_at")[:1]
+    )
+
+
+def overdue_series(user):
+    """Active series of mine whose planned 1:1 has passed without being held, with the last
+    time the two met ("no 1:1 with Sanne for 6 weeks")."""
+    today = timezone.localdate()
+    return (
+        Series.objects.visible_to(user)
+        .active()
+        .filter(next_date__lt=today)
+        .select_related("manager", "employee")
+        .annotate(last_held=_last_held("manager", "employee"))
+        .order_by("next_date", "pk")
+    )
+
+
+def my_series(user):
+    return (
+        Series.objects.visible_to(user)
+        .active()
+        .select_related("manager", "employee")
+        .annotate(last_held=_last_held("manager", "employee"))
+        .order_by("next_date", "pk")
+    )
+
+
+def team_rows(user, manager: Person):
+    """The manager's direct reports with their active 1:1 series with the manager (if any)
+    and the last 1:1 the two held: one query per page."""
+    series = Series.objects.active().filter(manager=manager, employee=OuterRef("pk"))
+    return (
+        Person.objects.visible_to(user)
+        .current()
+        .filter(manager=manager)
+        .with_card()
+        .annotate(
+            series_id=Subquery(series.values("public_id")[:1]),
+            series_cadence=Subquery(series.values("cadence")[:1]),
+            series_next=Subquery(series.values("next_date")[:1]),
+            last_held=Subquery(
+                Meeting.objects.filter(
+                    manager=manager, employee=OuterRef("pk"), held_at__isnull=False
+                )
+                .order_by("-held_at")
+                .values("held_at")[:1]
+            ),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def series_meetings(series: Series):
+    return Meeting.objects.filter(series=series).order_by("-scheduled_for", "-pk")
+
+
+def open_items_of_pair(manager_id: int, employee_id: int):
+    return (
+        ActionItem.objects.open()
+        .filter(meeting__manager_id=manager_id, meeting__employee_id=employee_id)
+        .select_related("owner", "meeting")
+        .order_by(F("due_date").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def overview(*, today: datetime.date | None = None):
+    """HR's overview: every current manager (someone with current direct reports), how many
+    1:1s and ad-hoc conversations they held in the last 90 days and when the last one was.
+    Counts only: one query per page, no content."""
+    today = today or timezone.localdate()
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=OVERVIEW_DAYS), datetime.time())
+    )
+    held = Meeting.objects.filter(
+        manager=OuterRef("pk"), kind__in=CHECK_IN_KINDS, held_at__isnull=False
+    )
+    reports = Person.objects.current().filter(manager=OuterRef("pk"))
+    return (
+        Person.objects.current()
+        .filter(Exists(reports))
+        .select_related("team")
+        .annotate(
+            report_total=Subquery(
+                reports.order_by().values("manager").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            held_recently=Coalesce(
+                Subquery(
+                    held.filter(held_at__gte=since)
+                    .order_by()
+                    .values("manager")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            last_held=Subquery(
+                held.order_by().values("manager").annotate(m=Max("held_at")).values("m")[:1]
+            ),
+        )
+    )
+
+
+# The home page's card and reminders ----------------------------------------------------------
+
+
+def home_upcoming(person: Person):
+    """My next meetings (this week and the next), with how many check-in questions are still
+    unanswered when I am the employee: one query."""
+    start = start_of_today()
+    questions = AgendaItem.objects.filter(meeting=OuterRef("pk"), source=AgendaItem.Source.QUESTION)
+    answered = CheckInAnswer.objects.filter(meeting=OuterRef("pk")).exclude(text="")
+    return (
+        Meeting.objects.filter(Q(manager=person) | Q(employee=person))
+        .filter(held_at__isnull=True, scheduled_for__gte=start)
+        .filter(scheduled_for__lt=start + datetime.timedelta(days=14))
+        .select_related("manager", "employee")
+        .annotate(
+            question_total=Coalesce(_count_of(questions, "meeting"), 0),
+            answer_total=Coalesce(_count_of(answered, "meeting"), 0),
+        )
+        .order_by("scheduled_for", "pk")
+    )
+
+
+def _count_of(queryset, group: str):
+    return Subquery(
+        queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def overdue_action_items(person: Person, *, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return (
+        ActionItem.objects.open()
+        .filter(owner=person, due_date__lt=today)
+        .select_related("meeting__manager", "meeting__employee")
+        .order_by("due_date", "pk")
+    )
+
+
+def meetings_on(day: datetime.date):
+    """Meetings planned on `day` and not held: the day-before reminders (for the notifications
+    feature: call with tomorrow's date)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    return (
+        Meeting.objects.filter(held_at__isnull=True, scheduled_for__gte=start)
+        .filter(scheduled_for__lt=start + datetime.timedelta(days=1))
+        .with_people()
+        .order_by("scheduled_for", "pk")
+    )

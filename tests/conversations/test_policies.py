@@ -1,0 +1,178 @@
+"""Who sees what of a conversation, on every page that shows conversations: the meeting page
+and its history, the lists, the home page, the formal report, its PDF and HR's overview.
+
+Private notes are their author's alone — not the other participant's, not HR's, not an
+administrator's — and the notes of 1:1s stay out of formal reports unless quoted on purpose.
+"""
+
+import pathlib
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from stip.conversations import models, services
+from stip.conversations.models import MeetingKind
+from tests.conversations import builders
+from tests.conversations.pdf_text import pdf_text
+from tests.matrix import ROLES
+
+pytestmark = pytest.mark.django_db
+
+MARKS_PRIVATE = "MARK-PRIVATE-7731 wonders about a burn-out"
+EVAS_PRIVATE = "EVA-PRIVATE-4410 wants a raise"
+SHARED_1ON1 = "SHARED-1ON1-2290 Eva is worried about the night shifts"
+TALKING_POINT = "TALKING-POINT-5521 Can I join the SQL course?"
+REPORT_TEXT = "REPORT-8807 Eva planned every route on time."
+
+
+def page(client, name, **kwargs):
+    return client.get(reverse(name, kwargs=kwargs or None))
+
+
+def text(response) -> str:
+    return response.content.decode() if response.status_code == 200 else ""
+
+
+@pytest.fixture
+def history(personas):
+    """Mark's 1:1s with Eva: one held with shared and private notes, the next one planned with
+    a talking point; and a performance conversation whose report Mark shared."""
+    series = builders.series(personas, days=0)
+    held = builders.planned(series)
+    services.shared_note_save(
+        meeting=held, actor=personas.employee.user, text=SHARED_1ON1, version=1
+    )
+    services.private_note_save(meeting=held, actor=personas.manager.user, text=MARKS_PRIVATE)
+    services.private_note_save(meeting=held, actor=personas.employee.user, text=EVAS_PRIVATE)
+    services.meeting_mark_held(meeting=held, actor=personas.manager.user)
+    upcoming = builders.planned(series)
+    services.agenda_item_add(meeting=upcoming, actor=personas.employee.user, text=TALKING_POINT)
+    services.private_note_save(meeting=upcoming, actor=personas.manager.user, text=MARKS_PRIVATE)
+    report = builders.report(personas, text=REPORT_TEXT)
+    services.private_note_save(
+        meeting=report.meeting, actor=personas.manager.user, text=MARKS_PRIVATE
+    )
+    return {"held": held, "upcoming": upcoming, "series": series, "report": report}
+
+
+def everything_seen_by(client, history) -> str:
+    """Every conversation page a person can reach, concatenated (404s count as nothing)."""
+    held, upcoming, report = history["held"], history["upcoming"], history["report"]
+    responses = [
+        page(client, "home"),
+        page(client, "conversations:mine"),
+        page(client, "conversations:team"),
+        page(client, "conversations:overview"),
+        page(client, "conversations:series", public_id=history["series"].public_id),
+        page(client, "conversations:meeting", public_id=held.public_id),
+        page(client, "conversations:meeting", public_id=upcoming.public_id),
+        page(client, "conversations:meeting", public_id=report.meeting.public_id),
+        page(client, "conversations:notes_history", public_id=held.public_id),
+        page(client, "conversations:report", public_id=report.public_id),
+    ]
+    seen = "".join(text(r) for r in responses)
+    pdf = page(client, "conversations:report_pdf", public_id=report.public_id)
+    if pdf.status_code == 200:
+        seen += pdf_text(pdf.content)
+    return seen
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "leaver")])
+def test_private_notes_are_seen_by_their_author_alone_everywhere(client, personas, history, role):
+    client.force_login(getattr(personas, role).user)
+    seen = everything_seen_by(client, history)
+    assert (MARKS_PRIVATE in seen) is (role == "manager")
+    assert (EVAS_PRIVATE in seen) is (role == "employee")
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "leaver")])
+def test_a_1on1_is_seen_by_its_two_participants_only(client, personas, history, role):
+    client.force_login(getattr(personas, role).user)
+    participant = role in ("employee", "manager")
+    held = history["held"]
+    assert page(client, "conversations:meeting", public_id=held.public_id).status_code == (
+        200 if participant else 404
+    )
+    seen = everything_seen_by(client, history)
+    assert (SHARED_1ON1 in seen) is participant
+    assert (TALKING_POINT in seen) is participant
+    # The report, once shared: the employee, the management chain and HR.
+    assert (REPORT_TEXT in seen) is (role in ("employee", "manager", "director", "hr"))
+
+
+def test_a_draft_report_is_for_its_writer_alone(client, personas):
+    draft = builders.report(personas, shared=False, text=REPORT_TEXT)
+    for role in ("employee", "director", "hr", "admin", "peer"):
+        client.force_login(getattr(personas, role).user)
+        assert page(client, "conversations:report", public_id=draft.public_id).status_code == 404
+        assert (
+            page(client, "conversations:report_pdf", public_id=draft.public_id).status_code == 404
+        )
+        assert REPORT_TEXT not in text(page(client, "conversations:mine"))
+    client.force_login(personas.manager.user)
+    assert REPORT_TEXT in text(page(client, "conversations:report", public_id=draft.public_id))
+
+
+def test_hr_sees_counts_not_content(client, personas, history):
+    client.force_login(personas.hr.user)
+    overview = text(page(client, "conversations:overview"))
+    row = re.search(r"Mark Manager</a></td>(.*?)</tr>", overview, re.S).group(1)
+    assert re.findall(r"<strong>(\d+)</strong>", row) == ["1"]  # one 1:1 held
+    assert history["held"].public_id.hex not in overview.replace("-", "")
+    assert SHARED_1ON1 not in overview and TALKING_POINT not in overview
+    held_url = reverse("conversations:meeting", kwargs={"public_id": history["held"].public_id})
+    assert held_url not in overview
+
+
+def test_the_wall_an_appraisal_shows_nothing_of_earlier_conversations(client, personas, history):
+    appraisal = builders.report(personas, kind=MeetingKind.APPRAISAL, shared=False, text="Good")
+    client.force_login(personas.manager.user)
+    for name, public_id in (
+        ("conversations:meeting", appraisal.meeting.public_id),
+        ("conversations:report_write", appraisal.meeting.public_id),
+        ("conversations:report", appraisal.public_id),
+    ):
+        html = text(page(client, name, public_id=public_id))
+        assert html, name
+        assert SHARED_1ON1 not in html, name
+        assert TALKING_POINT not in html, name
+    # Only the deliberate quote page shows the earlier notes, to copy a passage from.
+    quote = client.get(
+        reverse("conversations:report_quote", kwargs={"public_id": appraisal.public_id}),
+        {"source": history["held"].public_id},
+    )
+    assert SHARED_1ON1 in text(quote)
+
+
+def test_private_notes_are_read_through_their_authors_queryset_only():
+    """A structural check: outside the model, its one reading query and the services that write
+    it, no module of Stip touches PrivateNote; the Django admin registers no conversation."""
+    root = pathlib.Path(models.__file__).resolve().parent.parent
+    allowed = {
+        "conversations/models.py",
+        "conversations/queries.py",
+        "conversations/services.py",
+    }
+    offenders = []
+    for path in root.rglob("*"):
+        if path.suffix not in {".py", ".html"} or "migrations" in path.parts:
+            continue
+        relative = path.relative_to(root).as_posix()
+        if relative not in allowed and re.search(r"\bPrivateNote\b", path.read_text("utf-8")):
+            offenders.append(relative)
+    assert offenders == []
+    queries_source = (root / "conversations" / "queries.py").read_text()
+    assert re.findall(r"PrivateNote\.objects\.\w+", queries_source) == ["PrivateNote.objects.of"]
+    for model in (
+        models.Meeting,
+        models.PrivateNote,
+        models.SharedNote,
+        models.SharedNoteRevision,
+        models.AgendaItem,
+        models.CheckInAnswer,
+        models.ActionItem,
+        models.FormalReport,
+    ):
+        assert not admin.site.is_registered(model), model
