@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from stip.api.auth import AUTH
 from stip.api.errors import install_error_handlers
+from stip.conversations.api import router as conversations_router
 from stip.feedback.api import router as feedback_router
 from stip.goals.api import router as goals_router
 from stip.people.api import router as people_router
@@ -39,3 +40,4 @@ install_error_handlers(api)
 api.add_router("/", people_router)
 api.add_router("/", goals_router)
 api.add_router("/", feedback_router)
+api.add_router("/", conversations_router)

@@ -49,6 +49,17 @@ def _date(value) -> str:
     return date_format(timezone.localtime(value).date(), "DATE_FORMAT") if value else ""
 
 
+def report_filename(report: FormalReport) -> str:
+    """The download's name, e.g. `performance-de-Vries-2026-11-05-v1.pdf`: ASCII letters, digits,
+    dashes and dots only, so that it is safe in a Content-Disposition header."""
+    meeting = report.meeting
+    name = (
+        f"{meeting.kind}-{meeting.employee.last_name}-"
+        f"{timezone.localtime(meeting.scheduled_for):%Y-%m-%d}-v{report.version}.pdf"
+    )
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-.") else "-" for c in name)
+
+
 def report_pdf(report: FormalReport, *, exported_by=None, compress: bool = True) -> bytes:
     meeting = report.meeting
     employee, manager = meeting.employee, meeting.manager

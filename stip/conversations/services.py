@@ -212,36 +212,16 @@ def series_edit(
 
 @transaction.atomic
 def series_stop(*, series: Series, actor) -> Series:
-    """Stop the recurring 1:1s. Held meetings stay; a planned one that nobody prepared goes."""
+    """Stop the recurring 1:1s. Meetings already planned stay: either side may still hold or
+    move them. (Removing a planned meeting only when "nobody wrote in it" would tell the one
+    who stops whether the other wrote a private note for it.)"""
     if not policies.can_change_series(actor, series):
         raise PermissionDenied
     locked = Series.objects.select_for_update().get(pk=series.pk)
     locked.active = False
     locked.save(update_fields=["active", "updated_at"])
-    planned = _planned_meeting(locked)
-    removed = None
-    if planned is not None and _is_untouched(planned):
-        removed = str(planned.public_id)
-        planned.delete()
-    audit_record(
-        actor=actor,
-        action="conversations.series_stopped",
-        obj=locked,
-        after={"removed_planned_meeting": removed},
-    )
+    audit_record(actor=actor, action="conversations.series_stopped", obj=locked)
     return locked
-
-
-def _is_untouched(meeting: Meeting) -> bool:
-    """Nobody wrote anything for this meeting yet: it may go without losing a word."""
-    return not (
-        AgendaItem.objects.filter(meeting=meeting, source=AgendaItem.Source.MANUAL).exists()
-        or CheckInAnswer.objects.filter(meeting=meeting).exclude(text="").exists()
-        or SharedNote.objects.filter(meeting=meeting).exclude(text="").exists()
-        or ActionItem.objects.filter(meeting=meeting).exists()
-        # Only whether one exists, never what it says.
-        or PrivateNote.objects.filter(meeting=meeting).exists()
-    )
 
 
 def _planned_meeting(series: Series) -> Meeting | None:

@@ -48,6 +48,7 @@ from stip.conversations.models import (
     RatingScale,
     Series,
 )
+from stip.conversations.pdf import report_filename
 from stip.core.policies import is_hr, person_of
 from stip.goals.forms import apply_errors
 from stip.people.models import Person
@@ -979,14 +980,8 @@ def report_quote(request: HttpRequest, public_id) -> HttpResponse:
 def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
     report = _report(request, public_id)
     content = services.report_export(report=report, actor=request.user)
-    meeting = report.meeting
-    name = (
-        f"{meeting.kind}-{meeting.employee.last_name}-"
-        f"{timezone.localtime(meeting.scheduled_for):%Y-%m-%d}-v{report.version}.pdf"
-    )
-    safe = "".join(c if c.isalnum() or c in "-." else "-" for c in name)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
     return response
 
 

@@ -517,7 +517,7 @@ class AnswersIn(Schema):
     )
 
 
-class CloseIn(Schema):
+class RoundCloseIn(Schema):
     release: bool = Field(False, description="Also let the subject read the result now.")
 
 
@@ -1408,7 +1408,7 @@ def round_decline(request: HttpRequest, id: UUID):
     tags=["360"],
     summary="Close a 360° round",
 )
-def round_close(request: HttpRequest, id: UUID, payload: CloseIn | None = None) -> Round:
+def round_close(request: HttpRequest, id: UUID, payload: RoundCloseIn | None = None) -> Round:
     """No more answers; the result can be read by whoever started the round, the subject's
     management chain and HR. With `release: true` the subject may read it too (a closed round
     may be released later by closing it again with `release`). Who started the round, the

@@ -3,9 +3,27 @@ participants only: not the manager's manager, not HR, not administrators. A form
 for its writer while it is a draft; once shared, also for the employee, their management chain
 and HR (not administrators)."""
 
+import datetime
+
+from django.utils import timezone
+
 from stip.conversations import services
+from stip.conversations.models import AgendaItem, Meeting
 from tests.conversations import builders
-from tests.matrix import FOUND, OK, Row, everyone, only, url
+from tests.matrix import (
+    FOUND,
+    NOT_FOUND,
+    OK,
+    SIGNED_IN,
+    UNAUTHORIZED,
+    Row,
+    api_everyone,
+    api_only,
+    everyone,
+    only,
+    path,
+    url,
+)
 
 PAIR = ("employee", "manager")
 REPORT_READERS = ("employee", "manager", "director", "hr")
@@ -32,6 +50,11 @@ def _action(p):
     return meeting, services.action_item_add(
         meeting=meeting, actor=p.manager.user, owner=p.employee, text="Draft the proposal"
     )
+
+
+def _held(p):
+    meeting = builders.meeting(p)
+    return services.meeting_mark_held(meeting=meeting, actor=p.manager.user).public_id
 
 
 def _shared_report(p):
@@ -265,5 +288,323 @@ PAGE_ROWS = [
     ),
 ]
 
-# The conversations API comes with the next change; its rows go here.
-API_ROWS = []
+# --- API -------------------------------------------------------------------------------------
+# Denials: a meeting, series, action item or report the caller may not see answers 404; one
+# they see but may not act on, 403; a person in a body they may not see, 422 (an unknown id).
+# Anonymous callers and people who have left get 401 (`api_only`, `api_everyone`).
+
+CREATED = 201
+NO_CONTENT = 204
+FORBIDDEN = 403
+INVALID = 422
+
+API = "/api/v1"
+
+
+def answers(**by_role):
+    """Every role's answer spelled out: anonymous callers and people who have left get 401."""
+    return {"anonymous": UNAUTHORIZED, "leaver": UNAUTHORIZED, **by_role}
+
+
+def roles(default, **by_role):
+    """`default` for every signed-in persona but those named."""
+    return answers(**(dict.fromkeys(SIGNED_IN, default) | by_role))
+
+
+def conversation_path(suffix="", build=_meeting):
+    return lambda p: f"{API}/conversations/{build(p)}{suffix}"
+
+
+def _checkin_meeting(p):
+    builders.check_in_template(p)
+    return builders.meeting(p).public_id
+
+
+def _agenda_item_path(suffix="", author="employee"):
+    def build(p):
+        meeting, item = _item(p, author)
+        return f"{API}/conversations/{meeting.public_id}/agenda/{item.public_id}{suffix}"
+
+    return build
+
+
+def _newest_agenda(p):
+    """The agenda of the meeting the row's URL just made, in reverse."""
+    meeting = Meeting.objects.order_by("-pk").first()
+    items = AgendaItem.objects.filter(meeting=meeting).order_by("-position", "-pk")
+    return {"order": [str(i.public_id) for i in items]}
+
+
+def _first_question(p):
+    meeting = Meeting.objects.order_by("-pk").first()
+    question = AgendaItem.objects.filter(meeting=meeting, source="question").order_by("position")
+    return {"answers": {str(question.first().public_id): "The Almere routes went well."}}
+
+
+def _action_done_path(p):
+    item = _action(p)[1]
+    return f"{API}/action-items/{item.public_id}/done"
+
+
+def series_path(suffix=""):
+    return lambda p: f"{API}/conversation-series/{_series(p)}{suffix}"
+
+
+def report_path(build, suffix=""):
+    return lambda p: f"{API}/conversation-reports/{build(p)}{suffix}"
+
+
+def new_conversation(kind, other):
+    return lambda p: {
+        "kind": kind,
+        "with": str(getattr(p, other).public_id),
+        "scheduled_for": builders.at(2).isoformat(),
+    }
+
+
+def new_series(other):
+    return lambda p: {
+        "with": str(getattr(p, other).public_id),
+        "cadence": "weekly",
+        "next_date": str(timezone.localdate() + datetime.timedelta(days=1)),
+    }
+
+
+API_ROWS = [
+    # Conversations.
+    Row(f"GET {API}/conversations", path(f"{API}/conversations"), api_everyone(OK)),
+    Row(
+        f"POST {API}/conversations (ad hoc, with the employee)",
+        path(f"{API}/conversations"),
+        roles(FORBIDDEN, employee=INVALID, manager=CREATED, director=CREATED),
+        method="post",
+        data=new_conversation("ad_hoc", "employee"),
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversations (ad hoc, with the manager)",
+        path(f"{API}/conversations"),
+        roles(FORBIDDEN, employee=CREATED, peer=CREATED, director=CREATED, manager=INVALID),
+        method="post",
+        data=new_conversation("ad_hoc", "manager"),
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversations (a performance conversation with the employee)",
+        path(f"{API}/conversations"),
+        roles(FORBIDDEN, employee=INVALID, manager=CREATED, director=CREATED),
+        method="post",
+        data=new_conversation("performance", "employee"),
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversations (a performance conversation with the manager)",
+        path(f"{API}/conversations"),
+        roles(FORBIDDEN, manager=INVALID, director=CREATED),
+        method="post",
+        data=new_conversation("performance", "manager"),
+        json=True,
+    ),
+    Row(f"GET {API}/conversations/{{id}}", conversation_path(), api_only(PAIR, OK)),
+    Row(
+        f"PATCH {API}/conversations/{{id}}",
+        conversation_path(),
+        api_only(PAIR, OK),
+        method="patch",
+        data=lambda p: {"scheduled_for": builders.at(3).isoformat()},
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversations/{{id}}/held",
+        conversation_path("/held"),
+        api_only(PAIR, OK),
+        method="post",
+    ),
+    Row(
+        f"POST {API}/conversations/{{id}}/held (held already)",
+        lambda p: f"{API}/conversations/{_held(p)}/held",
+        api_only(PAIR, FORBIDDEN),
+        method="post",
+    ),
+    # Agenda.
+    Row(
+        f"POST {API}/conversations/{{id}}/agenda",
+        conversation_path("/agenda"),
+        api_only(PAIR, CREATED),
+        method="post",
+        data=lambda p: {"text": "How did the Almere week go?"},
+        json=True,
+    ),
+    Row(
+        f"PUT {API}/conversations/{{id}}/agenda/order",
+        lambda p: f"{API}/conversations/{_item(p)[0].public_id}/agenda/order",
+        api_only(PAIR, OK),
+        method="put",
+        data=_newest_agenda,
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversations/{{id}}/agenda/{{item_id}}/discussed",
+        _agenda_item_path("/discussed"),
+        api_only(PAIR, OK),
+        method="post",
+        data=lambda p: {"discussed": True},
+        json=True,
+    ),
+    Row(
+        f"DELETE {API}/conversations/{{id}}/agenda/{{item_id}} (the employee's talking point)",
+        _agenda_item_path(),
+        api_only(("employee",), NO_CONTENT, no=NOT_FOUND) | {"manager": FORBIDDEN},
+        method="delete",
+    ),
+    # Check-in.
+    Row(
+        f"PUT {API}/conversations/{{id}}/checkin",
+        conversation_path("/checkin", build=_checkin_meeting),
+        api_only(("employee",), OK) | {"manager": FORBIDDEN},
+        method="put",
+        data=_first_question,
+        json=True,
+    ),
+    # Notes.
+    Row(
+        f"PUT {API}/conversations/{{id}}/shared-note",
+        conversation_path("/shared-note"),
+        api_only(PAIR, OK),
+        method="put",
+        data=lambda p: {"text": "We agreed on the Almere plan.", "version": 1},
+        json=True,
+    ),
+    Row(
+        f"GET {API}/conversations/{{id}}/shared-note/history",
+        conversation_path("/shared-note/history"),
+        api_only(PAIR, OK),
+    ),
+    Row(
+        f"PUT {API}/conversations/{{id}}/private-note",
+        conversation_path("/private-note"),
+        api_only(PAIR, OK),
+        method="put",
+        data=lambda p: {"text": "Only mine."},
+        json=True,
+    ),
+    # Action items.
+    Row(f"GET {API}/action-items", path(f"{API}/action-items"), api_everyone(OK)),
+    Row(
+        f"POST {API}/conversations/{{id}}/action-items",
+        conversation_path("/action-items"),
+        api_only(PAIR, CREATED),
+        method="post",
+        data=lambda p: {"text": "Send the proposal", "owner": str(p.employee.public_id)},
+        json=True,
+    ),
+    Row(
+        f"POST {API}/action-items/{{id}}/done",
+        _action_done_path,
+        api_only(PAIR, OK),
+        method="post",
+        data=lambda p: {"done": True},
+        json=True,
+    ),
+    # Series.
+    Row(f"GET {API}/conversation-series", path(f"{API}/conversation-series"), api_everyone(OK)),
+    Row(
+        f"POST {API}/conversation-series (with the employee)",
+        path(f"{API}/conversation-series"),
+        roles(FORBIDDEN, employee=INVALID, manager=CREATED),
+        method="post",
+        data=new_series("employee"),
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversation-series (with the manager)",
+        path(f"{API}/conversation-series"),
+        roles(FORBIDDEN, employee=CREATED, peer=CREATED, director=CREATED, manager=INVALID),
+        method="post",
+        data=new_series("manager"),
+        json=True,
+    ),
+    Row(f"GET {API}/conversation-series/{{id}}", series_path(), api_only(PAIR, OK)),
+    Row(
+        f"PATCH {API}/conversation-series/{{id}}",
+        series_path(),
+        api_only(PAIR, OK),
+        method="patch",
+        data=lambda p: {"cadence": "monthly"},
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversation-series/{{id}}/stop",
+        series_path("/stop"),
+        api_only(PAIR, OK),
+        method="post",
+    ),
+    # Formal reports.
+    Row(
+        f"POST {API}/conversations/{{id}}/report",
+        conversation_path("/report", build=_formal_meeting),
+        api_only(PAIR, OK) | {"employee": FORBIDDEN},
+        method="post",
+        data=lambda p: {"text": "Eva planned every route on time."},
+        json=True,
+    ),
+    Row(
+        f"GET {API}/conversation-reports",
+        path(f"{API}/conversation-reports"),
+        api_everyone(OK),
+    ),
+    Row(
+        f"GET {API}/conversation-reports/{{id}} (shared)",
+        report_path(_shared_report),
+        api_only(REPORT_READERS, OK),
+    ),
+    Row(
+        f"GET {API}/conversation-reports/{{id}} (draft)",
+        report_path(_draft_report),
+        api_only(("manager",), OK),
+    ),
+    Row(
+        f"POST {API}/conversation-reports/{{id}}/share (draft)",
+        report_path(_draft_report, "/share"),
+        api_only(("manager",), OK),
+        method="post",
+    ),
+    Row(
+        f"POST {API}/conversation-reports/{{id}}/share (shared already)",
+        report_path(_shared_report, "/share"),
+        api_only(REPORT_READERS, FORBIDDEN),
+        method="post",
+    ),
+    Row(
+        f"POST {API}/conversation-reports/{{id}}/respond",
+        report_path(_shared_report, "/respond"),
+        api_only(REPORT_READERS, FORBIDDEN) | {"employee": OK},
+        method="post",
+        data=lambda p: {"response": "I agree, and I would like the SQL course."},
+        json=True,
+    ),
+    Row(
+        f"POST {API}/conversation-reports/{{id}}/acknowledge",
+        report_path(_shared_report, "/acknowledge"),
+        api_only(REPORT_READERS, FORBIDDEN) | {"employee": OK},
+        method="post",
+    ),
+    Row(
+        f"POST {API}/conversation-reports/{{id}}/correct",
+        report_path(_shared_report, "/correct"),
+        api_only(REPORT_READERS, FORBIDDEN) | {"manager": CREATED},
+        method="post",
+        data=lambda p: {"text": "Eva planned every route on time.", "reason": "A typo."},
+        json=True,
+    ),
+    Row(
+        f"GET {API}/conversation-reports/{{id}}/pdf (shared)",
+        report_path(_shared_report, "/pdf"),
+        api_only(REPORT_READERS, OK),
+    ),
+    Row(
+        f"GET {API}/conversation-reports/{{id}}/pdf (draft)",
+        report_path(_draft_report, "/pdf"),
+        api_only(("manager",), OK),
+    ),
+]

@@ -132,17 +132,20 @@ def test_either_side_plans_an_ad_hoc_conversation_only_the_manager_a_formal_one(
     assert appraisal.rating_scale == scale
 
 
-def test_stopping_a_series_removes_the_planned_1on1_only_when_nobody_wrote_in_it(personas):
+def test_stopping_a_series_keeps_planned_1on1s_so_it_reveals_no_private_note(personas):
     series = builders.series(personas)
     planned = builders.planned(series)
     services.series_stop(series=series, actor=personas.employee.user)
-    assert not Meeting.objects.filter(pk=planned.pk).exists()
+    assert Meeting.objects.filter(pk=planned.pk).exists()
 
     other = builders.series(personas)
     kept = builders.planned(other)
     services.private_note_save(meeting=kept, actor=personas.manager.user, text="Ask about leave")
-    services.series_stop(series=other, actor=personas.manager.user)
+    services.series_stop(series=other, actor=personas.employee.user)
+    # Whether or not the manager wrote a private note, the employee sees the same outcome.
     assert Meeting.objects.filter(pk=kept.pk).exists()
+    series.refresh_from_db()
+    assert not series.active
 
 
 # Agenda --------------------------------------------------------------------------------------
