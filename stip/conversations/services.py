@@ -192,7 +192,7 @@ def series_edit(
         raise PermissionDenied
     if cadence not in Cadence.values:
         raise ValidationError({"cadence": [_("Choose how often you meet.")]})
-    locked = Series.objects.select_for_update().get(pk=series.pk)
+    locked = Series.objects.select_for_update(of=("self",)).get(pk=series.pk)
     before = _snapshot_series(locked)
     locked.cadence, locked.next_date, locked.time_of_day = cadence, next_date, time_of_day
     locked.save(update_fields=["cadence", "next_date", "time_of_day", "updated_at"])
@@ -217,7 +217,7 @@ def series_stop(*, series: Series, actor) -> Series:
     who stops whether the other wrote a private note for it.)"""
     if not policies.can_change_series(actor, series):
         raise PermissionDenied
-    locked = Series.objects.select_for_update().get(pk=series.pk)
+    locked = Series.objects.select_for_update(of=("self",)).get(pk=series.pk)
     locked.active = False
     locked.save(update_fields=["active", "updated_at"])
     audit_record(actor=actor, action="conversations.series_stopped", obj=locked)
@@ -387,7 +387,7 @@ def _goal_item(meeting: Meeting, goal: Goal, source: str) -> AgendaItem:
 def meeting_reschedule(*, meeting: Meeting, actor, scheduled_for: datetime.datetime) -> Meeting:
     if not policies.can_change_meeting(actor, meeting):
         raise PermissionDenied
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     before = _snapshot_meeting(locked)
     locked.scheduled_for = scheduled_for
     locked.save(update_fields=["scheduled_for", "updated_at"])
@@ -412,7 +412,8 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
     its next 1:1 is planned, so that both can add talking points to it straight away."""
     if not policies.can_change_meeting(actor, meeting):
         raise PermissionDenied
-    locked = Meeting.objects.select_for_update().with_people().get(pk=meeting.pk)
+    # Lock the meeting row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    locked = Meeting.objects.select_for_update(of=("self",)).with_people().get(pk=meeting.pk)
     if locked.held_at is not None:
         return locked
     locked.held_at = timezone.now()
@@ -424,7 +425,7 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
         after=_snapshot_meeting(locked),
     )
     if locked.series_id:
-        series = Series.objects.select_for_update().get(pk=locked.series_id)
+        series = Series.objects.select_for_update(of=("self",)).get(pk=locked.series_id)
         if series.active:
             _advance(series, held=locked, actor=actor)
     return locked
@@ -453,7 +454,7 @@ def _advance(series: Series, *, held: Meeting, actor) -> None:
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
 
 
 @transaction.atomic
@@ -602,7 +603,7 @@ def shared_note_save(*, meeting: Meeting, actor, text: str, version: int | None)
     if not policies.can_write_notes(actor, meeting):
         raise PermissionDenied
     text = _clean_text(text, "text")
-    note = SharedNote.objects.select_for_update().get(meeting=meeting)
+    note = SharedNote.objects.select_for_update(of=("self",)).get(meeting=meeting)
     if version is not None and note.version != version:
         raise NoteConflict(note)
     if note.text == text:
@@ -624,7 +625,7 @@ def private_note_save(*, meeting: Meeting, actor, text: str) -> PrivateNote:
     if not policies.can_write_notes(actor, meeting):
         raise PermissionDenied
     text = _clean_text(text, "text")
-    note, created = PrivateNote.objects.select_for_update().get_or_create(
+    note, created = PrivateNote.objects.select_for_update(of=("self",)).get_or_create(
         meeting=meeting, author=actor, defaults={"text": text}
     )
     if not created and note.text != text:
@@ -713,7 +714,7 @@ def report_write(
     _check_rating(meeting, rating)
     _lock_meeting(meeting)
     report = (
-        FormalReport.objects.select_for_update()
+        FormalReport.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, superseded_by__isnull=True)
         .order_by("-version")
         .first()
@@ -983,7 +984,7 @@ def checkin_template_edit(
         raise PermissionDenied
     name = _clean_line(name, "name", _("Give the template a name."))
     lines = _question_lines(questions)
-    locked = CheckInTemplate.objects.select_for_update().get(pk=template.pk)
+    locked = CheckInTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
     current = {q.text: q for q in locked.questions.filter(archived_at__isnull=True)}
     before = {"name": locked.name, "questions": list(current)}
     now = timezone.now()

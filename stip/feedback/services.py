@@ -105,7 +105,7 @@ def feedback_give(
     recipient_row = None
     if request is not None:
         recipient_row = (
-            RequestRecipient.objects.select_for_update()
+            RequestRecipient.objects.select_for_update(of=("self",))
             .filter(request=request, respondent=person)
             .first()
         )
@@ -216,7 +216,7 @@ def feedback_request_create(
 def feedback_request_decline(*, request: FeedbackRequest, respondent) -> RequestRecipient:
     person = _person_of(respondent)
     row = (
-        RequestRecipient.objects.select_for_update()
+        RequestRecipient.objects.select_for_update(of=("self",))
         .filter(request=request, respondent=person)
         .first()
     )
@@ -440,9 +440,11 @@ def round_answer(
     person = _person_of(respondent)
     # The round first, then the participant: answers to one round queue on the round's lock, so
     # the update of all its participants below never waits for a row another answer holds.
-    locked_round = Round.objects.select_for_update().get(pk=round_.pk)
+    locked_round = Round.objects.select_for_update(of=("self",)).get(pk=round_.pk)
     participant = (
-        Participant.objects.select_for_update().filter(round=round_, person=person).first()
+        Participant.objects.select_for_update(of=("self",))
+        .filter(round=round_, person=person)
+        .first()
     )
     if participant is None:
         raise PermissionDenied
@@ -505,7 +507,9 @@ def round_decline(*, round_: Round, respondent) -> None:
     refused (a ValidationError); someone who was not asked, PermissionDenied."""
     person = _person_of(respondent)
     participant = (
-        Participant.objects.select_for_update().filter(round=round_, person=person).first()
+        Participant.objects.select_for_update(of=("self",))
+        .filter(round=round_, person=person)
+        .first()
     )
     if participant is None:
         raise PermissionDenied
@@ -524,7 +528,7 @@ def round_close(*, round_: Round, actor, release: bool = False) -> Round:
     before and after one more answer.)"""
     if not policies.can_manage_round(actor, round_):
         raise PermissionDenied
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(of=("self",)).get(pk=round_.pk)
     now = timezone.now()
     fields = []
     if locked.status == Round.Status.OPEN:

@@ -180,7 +180,7 @@ def _roll_up(goal: Goal) -> None:
     for _depth in range(MAX_ALIGNMENT_DEPTH):
         if parent_id is None:
             return
-        parent = Goal.objects.select_for_update().filter(pk=parent_id).first()
+        parent = Goal.objects.select_for_update(of=("self",)).filter(pk=parent_id).first()
         if parent is None or parent.progress_mode != Goal.ProgressMode.CHILDREN:
             return
         progress = _recompute(parent)

@@ -13,7 +13,7 @@ def person_set_hr(*, person: Person, is_hr: bool, actor) -> Person:
     """Grant or revoke the HR role."""
     if not policies.can_change_hr_role(actor, person):
         raise PermissionDenied
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if locked.is_hr == is_hr:
         return locked
     locked.is_hr = is_hr
