@@ -1,4 +1,8 @@
+import contextlib
+import uuid
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stip.people.models import Team
@@ -10,12 +14,26 @@ class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     team = forms.ModelChoiceField(
         label=_("Team"),
-        queryset=Team.objects.order_by("name"),
+        queryset=Team.objects.none(),
         to_field_name="public_id",
         required=False,
         empty_label=_("All teams"),
     )
     job_title = forms.CharField(label=_("Job title"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The top two levels of the team tree are offered (a filter includes sub-teams), plus
+        # the team asked for, e.g. from a profile link: rendering every team of a large
+        # organisation as an <option> cost most of the page's time at 10,000 people.
+        offered = Q(parent__isnull=True) | Q(parent__parent__isnull=True)
+        chosen = (self.data.get("team") or "").strip() if self.is_bound else ""
+        if chosen:
+            with contextlib.suppress(ValueError):
+                offered |= Q(public_id=uuid.UUID(chosen))
+        self.fields["team"].queryset = (
+            Team.objects.filter(offered).only("public_id", "name").order_by("name")
+        )
 
 
 class ImportForm(forms.Form):

@@ -195,3 +195,17 @@ def test_query_counts_do_not_grow_with_the_organisation(
             assert client.get(url, params).status_code == 200
         counts.append(len(queries))
     assert counts == [budget, budget]
+
+
+def test_directory_offers_the_top_of_the_team_tree_and_still_filters_by_any_team(client, personas):
+    from tests.factories import TeamFactory
+
+    deep = TeamFactory(name="Route planning Almere", parent=personas.planning)
+    PersonFactory(first_name="Dirk", last_name="Diep", team=deep)
+    client.force_login(personas.employee.user)
+    html = page(client, "people:directory")
+    assert ">Operations<" in html and ">Planning<" in html
+    assert "Route planning Almere</option>" not in html  # a third level: reached via its parents
+    html = client.get(reverse("people:directory"), {"team": str(deep.public_id)}).content.decode()
+    assert "Dirk Diep" in html and "Piet Peer" not in html
+    assert f'value="{deep.public_id}" selected' in html
