@@ -70,6 +70,17 @@ def error_body(detail: str, code: str, errors: Iterable[dict[str, Any]] = ()) ->
     return {"detail": str(detail), "code": code, "errors": list(errors)}
 
 
+def renamed_errors(
+    error: DjangoValidationError, names: dict[str, str | None]
+) -> DjangoValidationError:
+    """A service's field names → the request's (`None`: about the request as a whole)."""
+    renamed: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        name = names.get(field, field)
+        renamed.setdefault(NON_FIELD_ERRORS if name is None else name, []).extend(messages)
+    return DjangoValidationError(renamed)
+
+
 def invalid(field: str, message: str, *, source: str = "query") -> ValidationError:
     """A validation error about one field, found by the endpoint rather than by the schema
     (an unknown team id in a filter, say); raise it and it answers like any other 422."""

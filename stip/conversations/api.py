@@ -24,14 +24,14 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from stip.api.errors import ApiError, error_responses, invalid
+from stip.api.errors import ApiError, error_responses, invalid, renamed_errors
 from stip.api.pagination import Page, PageIn, paginate
 from stip.api.schemas import PublicOut
 from stip.conversations import policies, queries, services
@@ -595,15 +595,6 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _renamed(error: ValidationError, names: dict[str, str | None]) -> ValidationError:
-    """A service's field names → the request's (`None`: about the request as a whole)."""
-    renamed: dict[str, list[str]] = {}
-    for field, messages in error.message_dict.items():
-        name = names.get(field, field)
-        renamed.setdefault(NON_FIELD_ERRORS if name is None else name, []).extend(messages)
-    return ValidationError(renamed)
-
-
 def _meeting(request: HttpRequest, public_id: UUID) -> Meeting:
     """A meeting the caller takes part in (with its people and shared notes), or 404."""
     try:
@@ -992,7 +983,7 @@ def checkin_answer(request: HttpRequest, id: UUID, payload: CheckInIn) -> list[d
             answers={by_id[public_id]: text for public_id, text in payload.answers.items()},
         )
     except ValidationError as error:
-        raise _renamed(error, names) from None
+        raise renamed_errors(error, names) from None
     return _checkin(meeting, items)
 
 

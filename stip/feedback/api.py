@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Count,
     Exists,
@@ -39,7 +39,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from stip.api.errors import error_responses, invalid
+from stip.api.errors import error_responses, invalid, renamed_errors
 from stip.api.pagination import Page, PageIn, paginate
 from stip.api.schemas import PublicOut
 from stip.core.policies import is_hr, person_of
@@ -606,15 +606,6 @@ def _value_ref(public_id: UUID | None, *, source: str = "body") -> CompanyValue 
     return value
 
 
-def _renamed(error: ValidationError, names: dict[str, str | None]) -> ValidationError:
-    """A service's field names → the request's (`None`: about the request as a whole)."""
-    renamed: dict[str, list[str]] = {}
-    for field, messages in error.message_dict.items():
-        name = names.get(field, field)
-        renamed.setdefault(NON_FIELD_ERRORS if name is None else name, []).extend(messages)
-    return ValidationError(renamed)
-
-
 def _feedback(user) -> QuerySet:
     """Feedback the caller may read, with whether they may see its goal and its request (a
     hidden goal or request must not leak, not even its id) and its reply count: one query."""
@@ -920,7 +911,7 @@ def request_decline(request: HttpRequest, id: UUID) -> FeedbackRequest:
             request=_visible_request(request, id), respondent=request.user
         )
     except ValidationError as error:
-        raise _renamed(error, {"status": None}) from None
+        raise renamed_errors(error, {"status": None}) from None
     return _request_detail(request, id)
 
 
@@ -1383,7 +1374,7 @@ def round_answer(request: HttpRequest, id: UUID, payload: AnswersIn):
             texts={by_number[n].pk: text for n, text in payload.texts.items()},
         )
     except ValidationError as error:
-        raise _renamed(error, names) from None
+        raise renamed_errors(error, names) from None
     return 204, None
 
 
@@ -1398,7 +1389,7 @@ def round_decline(request: HttpRequest, id: UUID):
     try:
         services.round_decline(round_=_visible_round(request, id), respondent=request.user)
     except ValidationError as error:
-        raise _renamed(error, {"round": None}) from None
+        raise renamed_errors(error, {"round": None}) from None
     return 204, None
 
 
