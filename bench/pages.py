@@ -87,6 +87,7 @@ PAGES: tuple[Page, ...] = (
     Page("org chart: large team", "people:org_chart_children", of=lambda c: c.manager),
     Page("import", "people:import", personas=HR_ONLY),
     Page("import report", "people:import_detail", of=lambda c: c.import_job, personas=HR_ONLY),
+    Page("import errors CSV", "people:import_errors", of=lambda c: c.import_job, personas=HR_ONLY),
     Page("API people", "/api/v1/people", query="page_size=50"),
     Page("API people search", "/api/v1/people", query=SEARCH),
     Page("API me", "/api/v1/people/me"),

@@ -893,7 +893,7 @@ def organisation_exists() -> bool:
     return Person.objects.exists() or Team.objects.exists()
 
 
-def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` primary keys for rows about to be inserted, so that paths can name them."""
     if count == 0:
         return []
@@ -941,9 +941,9 @@ def _write(plan: _Plan, *, seed: int, progress: Progress | None, started: float)
     password = make_password(DEMO_PASSWORD)
     now = timezone.now()
 
-    team_ids = _reserve_ids(Team, len(plan.teams))
-    user_ids = _reserve_ids(User, len(plan.people))
-    person_ids = _reserve_ids(Person, len(plan.people))
+    team_ids = reserve_ids(Team, len(plan.teams))
+    user_ids = reserve_ids(User, len(plan.people))
+    person_ids = reserve_ids(Person, len(plan.people))
 
     def teams() -> Iterator[Team]:
         paths: list[str] = []

@@ -1,3 +1,4 @@
+import csv
 import uuid
 
 from django.contrib import messages
@@ -16,6 +17,8 @@ from stip.people.forms import DirectoryFilterForm, ImportForm
 from stip.people.models import ImportJob, Person
 
 DIRECTORY_PAGE_SIZE = 50
+# Errors of a rejected import listed on its page; all of them are in its CSV download.
+IMPORT_ERRORS_SHOWN = 100
 
 
 def _visible_person(request: HttpRequest, public_id) -> Person:
@@ -180,4 +183,31 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     if not policies.can_view_import(request.user, job):
         raise Http404
     template = "people/_import_status.html" if request.htmx else "people/import_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "errors_shown": job.errors[:IMPORT_ERRORS_SHOWN]})
+
+
+@login_required
+def import_errors(request: HttpRequest, public_id) -> HttpResponse:
+    """Every stored error of a rejected import as a CSV file, for a spreadsheet beside the
+    file being corrected: the page lists only the first IMPORT_ERRORS_SHOWN."""
+    job = get_object_or_404(ImportJob.objects.defer("content"), public_id=public_id)
+    if not policies.can_view_import(request.user, job):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"import-errors-{job.created_at:%Y%m%d-%H%M}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A byte order mark, so that spreadsheets read the file as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Line"), _("Column"), _("Problem")])
+    for error in job.errors:
+        writer.writerow(
+            [error.get("line") or "", error.get("column") or "", spreadsheet_safe(error["message"])]
+        )
+    return response
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a cell that starts like a formula (a value copied from
+    the uploaded file into a message may) gets a leading apostrophe."""
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -30,6 +30,11 @@ PAGE_ROWS = [
         url("people:import_detail", public_id=import_job),
         only(("hr", "admin"), OK),
     ),
+    Row(
+        "people:import_errors",
+        url("people:import_errors", public_id=import_job),
+        only(("hr", "admin"), OK),
+    ),
     Row("people:profile", url("people:profile", public_id=public_id("employee")), everyone(OK)),
     Row(
         "people:profile (someone who left)",

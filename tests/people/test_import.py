@@ -615,6 +615,44 @@ def test_the_page_shows_every_rejected_row(
     assert not Person.objects.filter(employee_number="N1").exists()
 
 
+def test_a_long_list_of_errors_shows_its_first_hundred_and_downloads_whole(personas, client_for):
+    rows = [f"B{n},Bo,Bakker,b{n}@example.test,NOBODY,Planning,,,,,," for n in range(150)]
+    rows.insert(0, "B-1,=1+1,Bakker,formula@example.test,,Planning,,,,,,")
+    rows.insert(0, "B-2,Bo,,no-last-name@example.test,,Planning,,,,,,")
+    job = run_import(csv_of(*rows))
+    client = client_for(personas.hr)
+
+    page = client.get(reverse("people:import_detail", args=[job.public_id])).content.decode()
+    assert "the file has 151 errors" in page
+    assert "The first 100 are listed below." in page
+    assert page.count("Unknown manager NOBODY") == 99
+    download = reverse("people:import_errors", args=[job.public_id])
+    assert f'href="{download}"' in page
+
+    response = client.get(download)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="import-errors-')
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Line,Column,Problem"
+    assert len(lines) == 1 + 151
+    assert lines[1] == "2,last name,The last name is missing."
+    assert sum("Unknown manager NOBODY" in line for line in lines) == 150
+    assert not Person.objects.filter(employee_number__startswith="B").exists()
+
+
+def test_the_errors_download_is_translated_and_safe_in_a_spreadsheet(personas, client_for):
+    job = run_import(csv_of("B1,Bo,Bakker,b1@example.test,=HYPERLINK(1),Planning,,,,,,"))
+    personas.hr.user.language = "nl"
+    personas.hr.user.save()
+    client = client_for(personas.hr)
+
+    lines = client.get(reverse("people:import_errors", args=[job.public_id])).content.decode()
+    header, row = lines.lstrip("\ufeff").splitlines()
+    assert header == "Regel,Kolom,Probleem"
+    assert "=HYPERLINK(1)" in row
+    assert ",=" not in row and ',"=' not in row
+
+
 def test_a_file_that_is_not_utf8_is_refused_by_the_form(personas, client_for):
     client = client_for(personas.hr)
     file = SimpleUploadedFile("people.csv", "naïve".encode("latin-1"), content_type="text/csv")
@@ -654,6 +692,7 @@ def test_people_without_the_hr_role_cannot_see_the_import_pages(personas, client
     assert client.get(reverse("people:import")).status_code == 404
     assert upload(client, csv_of(GOOD)).status_code == 404
     assert client.get(reverse("people:import_detail", args=[job.public_id])).status_code == 404
+    assert client.get(reverse("people:import_errors", args=[job.public_id])).status_code == 404
     assert ImportJob.objects.count() == 1
 
 
