@@ -94,7 +94,7 @@ class ConversationOut(PublicOut):
 
     @staticmethod
     def resolve_series_id(obj: Meeting) -> UUID | None:
-        # `with_people` joins the series in: no query per row.
+        # `for_lists` and `with_people` join the series in: no query per row.
         return obj.series.public_id if obj.series_id else None
 
 
@@ -812,7 +812,7 @@ def conversation_list(
     elif filters.status == "past":
         meetings = queries.past(user)
     else:
-        meetings = Meeting.objects.visible_to(user).with_people().order_by("-scheduled_for", "-pk")
+        meetings = Meeting.objects.visible_to(user).for_lists().order_by("-scheduled_for", "-pk")
     if filters.with_ is not None:
         other = _person(request, filters.with_, "with")
         meetings = meetings.filter(Q(manager=other) | Q(employee=other))

@@ -862,10 +862,12 @@ def request_list(request: HttpRequest, filters: Query[RequestFilters], paginatio
     if filters.role == "made":
         requests = requests.filter(requester=me)
     else:
-        asked = RequestRecipient.objects.filter(request=OuterRef("pk"), respondent=me)
+        # The caller's invitations first (`feedback_recipient_open`), then their requests by
+        # key: as a correlated EXISTS, SQLite checked every request of the organisation.
+        asked = RequestRecipient.objects.filter(respondent=me)
         if filters.status is not None:
             asked = asked.filter(status=filters.status)
-        requests = requests.filter(Exists(asked))
+        requests = requests.filter(pk__in=asked.values("request"))
     return paginate(request, requests.order_by("-created_at", "-pk"), pagination)
 
 

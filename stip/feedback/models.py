@@ -250,6 +250,9 @@ class Praise(PublicModel):
             # The wall, newest first; and a person's praise on their profile.
             models.Index(fields=["created_at"], name="feedback_praise_wall"),
             models.Index(fields=["recipient", "created_at"], name="feedback_praise_recipient"),
+            # The wall filtered by a company value, newest first (without it, every praise of
+            # the value was sorted for one page: 4.7 of the page's SQL ms at 10,000 people).
+            models.Index(fields=["value", "created_at"], name="feedback_praise_value"),
         ]
 
     def __str__(self) -> str:
@@ -377,6 +380,8 @@ class Round(PublicModel):
         indexes = [
             # The rounds about a person.
             models.Index(fields=["subject", "created_at"], name="feedback_round_subject"),
+            # Every round, newest first: HR's list of rounds (page and API).
+            models.Index(fields=["created_at"], name="feedback_round_newest"),
         ]
 
     def __str__(self) -> str:

@@ -77,6 +77,14 @@ class TeamPageForm(PeriodFilterForm):
         return queries.STALE_AFTER_WEEKS
 
 
+class OptionsSelect(forms.Select):
+    """A select that writes its options in one loop of its own template. Django's includes a
+    template per option: HR's choice of every team (1,175 at 10,000 people) took 62 ms to
+    render that way, 37 ms in one loop."""
+
+    template_name = "goals/widgets/select.html"
+
+
 class SearchForm(PeriodFilterForm):
     q = forms.CharField(label=_("Words"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -89,7 +97,7 @@ class SearchForm(PeriodFilterForm):
     )
     team = forms.ModelChoiceField(
         label=_("Team"),
-        queryset=Team.objects.only("public_id", "name").order_by("name"),
+        queryset=Team.objects.none(),
         to_field_name="public_id",
         required=False,
         empty_label=_("All teams"),
@@ -98,6 +106,19 @@ class SearchForm(PeriodFilterForm):
     owner = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
 
     field_order = ["q", "period", "status", "level", "team"]
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # As the directory does: the top two levels of the team tree (a filter includes the
+        # teams below), plus the team asked for. Every team as an <option> was more than half
+        # of the page's time at 10,000 people (1,175 teams).
+        offered = Q(parent__isnull=True) | Q(parent__parent__isnull=True)
+        chosen = (self.data.get("team") or "").strip() if self.is_bound else ""
+        if chosen_id := _uuid_or_none(chosen):
+            offered |= Q(public_id=chosen_id)
+        self.fields["team"].queryset = (
+            Team.objects.filter(offered).only("public_id", "name").order_by("name")
+        )
 
 
 class KeyResultForm(forms.Form):
@@ -237,10 +258,16 @@ class GoalForm(forms.Form):
         help_text=_("Why this goal matters, and how you will know it is reached."),
     )
     owner = forms.ModelChoiceField(
-        label=_("Whose goal"), queryset=Person.objects.none(), to_field_name="public_id"
+        label=_("Whose goal"),
+        queryset=Person.objects.none(),
+        to_field_name="public_id",
+        widget=OptionsSelect,
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), to_field_name="public_id"
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        to_field_name="public_id",
+        widget=OptionsSelect,
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices)
     visibility = forms.ChoiceField(label=_("Who can see it"), required=False)
@@ -255,6 +282,7 @@ class GoalForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No goal —"),
+        widget=OptionsSelect,
     )
     progress_mode = forms.ChoiceField(label=_("Progress"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

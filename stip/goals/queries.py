@@ -125,11 +125,14 @@ def goals_of(user, person: Person, *, period: PeriodChoice):
 
 
 def team_goals(user, manager: Person, *, period: PeriodChoice):
-    """The goals of `manager`'s direct reports (that `user` may see), report by report."""
+    """The goals of `manager`'s direct reports (that `user` may see), report by report.
+
+    Only personal goals have an owner (`goals_goal_owner_matches_level`); a filter on the level
+    as well made SQLite read every personal goal of the period through the level index (10 ms
+    at 10,000 people) instead of the reports' goals through the owner index (2 ms).
+    """
     return in_period(
-        visible_goals(user).filter(
-            level=Goal.Level.PERSONAL, owner__manager=manager, owner__user__is_active=True
-        ),
+        visible_goals(user).filter(owner__manager=manager, owner__user__is_active=True),
         period,
     ).order_by("owner__last_name", "owner__first_name", "owner_id", "end_date", "pk")
 

@@ -8,21 +8,32 @@ ids, not characters, and each font's ToUnicode CMap maps them back. This reads j
 import re
 import zlib
 
-OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
-STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+OBJECT = re.compile(rb"(\d+) 0 obj")
+STREAM = re.compile(rb"stream\r?\n")
+LENGTH = re.compile(rb"/Length (\d+)")
 
 
 def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Each object's dictionary and its stream (inflated). A stream is read by its /Length:
+    compressed bytes may contain "endobj" or "endstream" (how often depends on the text)."""
     objects = {}
-    for match in OBJECT.finditer(data):
-        body = match.group(2)
-        stream = STREAM.search(body)
+    position = 0
+    while match := OBJECT.search(data, position):
+        start = match.end()
+        end = data.find(b"endobj", start)
+        stream = STREAM.search(data, start, end)
         content = None
         if stream:
-            content = stream.group(1)
-            if b"/FlateDecode" in body[: stream.start()]:
+            body = data[start : stream.start()]
+            length = int(LENGTH.search(body).group(1))
+            content = data[stream.end() : stream.end() + length]
+            if b"/FlateDecode" in body:
                 content = zlib.decompress(content)
+            end = data.find(b"endobj", stream.end() + length)
+        else:
+            body = data[start:end]
         objects[int(match.group(1))] = (body, content)
+        position = end + len(b"endobj")
     return objects
 
 

@@ -23,7 +23,7 @@ from stip.feedback.models import (
     Round,
 )
 from stip.goals.models import Goal
-from tests.factories import GoalFactory, PersonFactory
+from tests.factories import GoalFactory, PersonFactory, TeamFactory
 from tests.feedback.builders import answer, question_set, start_round
 
 pytestmark = pytest.mark.django_db
@@ -452,6 +452,18 @@ def test_praise_for_a_value_is_on_the_wall_and_the_profile(client, personas):
     profile = html_of(client.get(url("people:profile", personas.employee)))
     assert "You rerouted the trucks" in profile and "Customer first" in profile
     assert url("feedback:person", personas.employee) in profile
+
+
+def test_the_wall_offers_the_top_two_levels_of_teams_and_the_one_asked_for(client, personas):
+    # A third level is offered only once it is asked for: the filter includes sub-teams, and a
+    # large organisation's every team would be a thousand options.
+    routes = TeamFactory(name="Route planning", parent=personas.planning)
+    client.force_login(personas.employee.user)
+
+    wall = html_of(client.get(url("feedback:praise")))
+    assert ">Planning</option>" in wall and "Route planning" not in wall
+    chosen = html_of(client.get(url("feedback:praise"), {"team": str(routes.public_id)}))
+    assert f'<option value="{routes.public_id}" selected>Route planning</option>' in chosen
 
 
 def test_praise_needs_a_recipient_and_text_and_keeps_what_was_typed(client, personas):

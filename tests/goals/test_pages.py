@@ -14,7 +14,7 @@ from stip.goals import services
 from stip.goals.models import Goal, GoalComment, GoalUpdate
 from stip.goals.queries import quarter_of
 from stip.goals.services import KeyResultInput
-from tests.factories import GoalFactory, PersonFactory
+from tests.factories import GoalFactory, PersonFactory, TeamFactory
 from tests.goals.builders import create_goal
 
 pytestmark = pytest.mark.django_db
@@ -646,6 +646,18 @@ def test_all_goals_searches_and_filters(client, personas):
     client.force_login(personas.peer.user)
     html = html_of(client.get(url("goals:search"), {"owner": "me"}))
     assert "Train new drivers" in html and "Automate route planning" not in html
+
+
+def test_the_team_filter_offers_the_top_of_the_tree_and_the_team_asked_for(client, personas):
+    depot = TeamFactory(name="Depot Almere", parent=personas.planning)
+    client.force_login(personas.employee.user)
+
+    html = html_of(client.get(url("goals:search")))
+    assert "Operations" in html and "Planning" in html
+    assert "Depot Almere" not in html
+
+    html = html_of(client.get(url("goals:search"), {"team": str(depot.public_id)}))
+    assert f'value="{depot.public_id}" selected' in html
 
 
 def test_a_profile_links_to_the_persons_goals(client, personas):
