@@ -6,30 +6,44 @@ fixtures the pages need (`fixtures_write`). Each step is timed and compared with
 insert of as many rows into a scratch table (`plain_insert_seconds`): the ratio says how much
 the ORM, the planning in Python and the indexes cost on top of the database's own insert speed.
 
-A feature adds its data with one line in `DATA`, and the function it names:
+A feature adds its data with one line in `DATA`, and the module it names:
 
-    Data("goals", rows_per_person=30, generate=goals_generate),
+    Data("goals", rows_per_person=35, module=data_goals),
 
-    def goals_generate(ctx: DataContext, rows: int) -> int:
-        '''About `rows` goals, key results and updates for ctx.people people; returns how many
-        rows it wrote. Bulk inserts only (bulk_create in batches), ids reserved up front.'''
+The module (bench/data_<feature>.py) has two functions:
+
+    def generate(ctx: DataContext, rows: int) -> int:
+        '''About `rows` rows for ctx.staff; returns how many it wrote. Bulk inserts only
+        (ctx.insert, in batches built as they are due), ids reserved up front (ctx.reserve_ids).'''
+
+    def objects() -> dict[str, Any]:
+        '''The objects the feature's pages name, looked up in the database after seeding (the
+        busiest one a persona can see: the worst case), for bench/pages.py's Context.objects.'''
 
 The generators together aim at about `ROWS_PER_PERSON` rows per person (a million at 10,000
 people): goal updates, feedback, praise and conversation records, in the proportions a year of
-use gives. Use `ctx.rng` (seeded) so that the data, and so the timings, repeat from run to run.
+use gives. Use `ctx.rng(name)` (seeded) so that the data, and so the timings, repeat from run to
+run; dates count back from `ctx.today`, the day of the run, so that "this quarter" and "next
+week" have the data a real organisation has then.
 """
 
+import contextlib
+import datetime
 import itertools
 import random
 import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from stip.core.models import User
 from stip.people import importing
-from stip.people.demo import DemoResult, seed_generated_organisation
+from stip.people.demo import BATCH_SIZE, DemoResult, reserve_ids, seed_generated_organisation
 from stip.people.models import Person
 
 # What the generators in DATA write together, per person in the organisation.
@@ -39,23 +53,192 @@ PLAIN_BATCH = 2000
 PLAIN_TABLE = "bench_plain_insert"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A person of the generated organisation, as the generators need them."""
+
+    id: int
+    user_id: int
+    manager_id: int | None
+    team_id: int
+    start_date: datetime.date
+    end_date: datetime.date | None
+    is_hr: bool
+
+    @property
+    def current(self) -> bool:
+        return self.end_date is None
+
+
+@dataclass
 class DataContext:
     people: int
     seed: int
-    rng: random.Random
     organisation: DemoResult
+    # Everyone, in id order (managers before their reports), leavers included.
+    staff: list[Staff]
+    # The personas' person ids: employee, manager (of the largest team), hr, admin, ...
+    personas: dict[str, int]
+    today: datetime.date
+    now: datetime.datetime
+
+    def rng(self, name: str) -> random.Random:
+        """A generator of its own per name: one feature's data does not change another's."""
+        return random.Random(f"bench-data-{self.seed}-{name}")
+
+    def public_ids(self, name: str) -> Callable[[], uuid.UUID]:
+        """A maker of public ids from the seed, one per name, so that the pages' URLs are the
+        same on every run."""
+        rng = random.Random(f"bench-public-ids-{self.seed}-{name}")
+        return lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
+        """`count` primary keys for rows about to be inserted, so that other rows can name
+        them before they are written."""
+        return reserve_ids(model, count)
+
+    def insert(self, model: type[models.Model], objects: Iterable[models.Model]) -> int:
+        """Insert `objects`, BATCH_SIZE at a time, building each batch only when it is due
+        (memory: 10,000,000 rows at 100,000 people); returns how many.
+
+        What bulk_create would write, without its cost: bulk_create compiles every value of
+        every row into its SQL (some 45 µs a row on SQLite, against 7 µs for the insert
+        itself), where this prepares each column's value with its field's own conversion and
+        hands the rows to `executemany`. No signals, no ids read back: reserve them."""
+        iterator = iter(objects)
+        done = 0
+        while batch := list(itertools.islice(iterator, BATCH_SIZE)):
+            _insert_batch(model, batch)
+            done += len(batch)
+        return done
+
+    @property
+    def current_staff(self) -> list[Staff]:
+        return [person for person in self.staff if person.current]
+
+    def reports_of(self) -> dict[int, list[Staff]]:
+        """Each manager's current direct reports."""
+        reports: dict[int, list[Staff]] = {}
+        for person in self.staff:
+            if person.current and person.manager_id is not None:
+                reports.setdefault(person.manager_id, []).append(person)
+        return reports
+
+
+# Field types whose Python values every database driver takes as they are.
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "URLField",
+}
+
+
+def column_adapter(model_field: models.Field) -> Callable[[Any], Any] | None:
+    """What the database needs made of a value of this field before it is written (the
+    field's own conversion, as bulk_create applies it), or None for values it takes as they
+    are: text, numbers, ids and booleans."""
+    if model_field.get_internal_type() in _PLAIN_TYPES:
+        return None
+    return lambda value: model_field.get_db_prep_save(value, connection)
+
+
+def _insert_batch(model: type[models.Model], batch: list[models.Model]) -> None:
+    fields = [
+        model_field
+        for model_field in model._meta.concrete_fields
+        if not (model_field.primary_key and batch[0].pk is None)
+    ]
+    if batch[0].pk is None and any(obj.pk is not None for obj in batch):
+        raise ValueError(f"A batch of {model.__name__} mixes reserved ids and none.")
+    stamped = [
+        model_field
+        for model_field in fields
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+    ]
+    for obj in batch:
+        for model_field in stamped:
+            # Now, unless `backdated` let the generator's own time stand.
+            model_field.pre_save(obj, add=True)
+    adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := column_adapter(f))]
+    attnames = [model_field.attname for model_field in fields]
+    rows = []
+    for obj in batch:
+        row = [getattr(obj, attname) for attname in attnames]
+        for index, adapt in adapters:
+            row[index] = adapt(row[index])
+        rows.append(row)
+    write_rows(model, fields, rows)
+
+
+def write_rows(model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
+    """Write rows of database-ready values (`column_adapter`) into `fields` of `model`."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model_field.column) for model_field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: PostgreSQL's bulk load, several times faster than INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+
+@contextlib.contextmanager
+def backdated(*models_: type[models.Model]) -> Iterator[None]:
+    """Let bulk_create write the created_at/updated_at the generator chose: auto_now and
+    auto_now_add would stamp every row with the moment of the insert."""
+    saved = []
+    for model in models_:
+        for model_field in model._meta.concrete_fields:
+            stamps = (
+                getattr(model_field, "auto_now", False),
+                getattr(model_field, "auto_now_add", False),
+            )
+            if any(stamps):
+                saved.append((model_field, model_field.auto_now, model_field.auto_now_add))
+                model_field.auto_now = model_field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for model_field, auto_now, auto_now_add in saved:
+            model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add
 
 
 @dataclass(frozen=True)
 class Data:
     name: str
     rows_per_person: float
-    generate: Callable[[DataContext, int], int]
+    module: ModuleType
 
 
-# Goals, feedback, praise and conversations add theirs here (none exists yet).
-DATA: tuple[Data, ...] = ()
+def _modules() -> tuple[Data, ...]:
+    # The modules import this one (DataContext), so they are imported once it is complete.
+    from bench import data_conversations, data_feedback, data_goals
+
+    return (
+        Data("goals", rows_per_person=35, module=data_goals),
+        Data("feedback", rows_per_person=25, module=data_feedback),
+        Data("conversations", rows_per_person=40, module=data_conversations),
+    )
+
+
+# Each feature's rows, in the order they are written (a later one may use an earlier one's).
+DATA: tuple[Data, ...] = _modules()
 
 
 def _chunks(rows: list, size: int) -> Iterator[list]:
@@ -110,15 +293,11 @@ def seed(*, people: int, seed: int) -> dict:
             "ratio": _ratio(seconds, plain),
         }
     ]
-    ctx = DataContext(
-        people=people,
-        seed=seed,
-        rng=random.Random(f"bench-data-{seed}"),
-        organisation=organisation,
-    )
+    ctx = context_for(organisation, seed=seed)
     for data in DATA:
         started = time.perf_counter()
-        written = data.generate(ctx, round(people * data.rows_per_person))
+        with transaction.atomic():
+            written = data.module.generate(ctx, round(people * data.rows_per_person))
         seconds = time.perf_counter() - started
         plain = plain_insert_seconds(written)
         steps.append(
@@ -144,6 +323,40 @@ def seed(*, people: int, seed: int) -> dict:
         "large_team_size": organisation.large_team_size,
         "steps": steps,
     }
+
+
+def context_for(organisation: DemoResult, *, seed: int) -> DataContext:
+    """The context the generators share, read once from the organisation just written."""
+    staff = [
+        Staff(*row)
+        for row in Person.objects.order_by("pk").values_list(
+            "pk", "user_id", "manager_id", "team_id", "start_date", "end_date", "is_hr"
+        )
+    ]
+    personas = dict(
+        Person.objects.filter(user__email__endswith="@stip.example").values_list(
+            "user__email", "pk"
+        )
+    )
+    now = timezone.now()
+    return DataContext(
+        people=organisation.people,
+        seed=seed,
+        organisation=organisation,
+        staff=staff,
+        personas={email.split("@")[0]: pk for email, pk in personas.items()},
+        today=timezone.localdate(now),
+        now=now,
+    )
+
+
+def generate_all(organisation: DemoResult, *, seed: int) -> DataContext:
+    """Every feature's rows, untimed (the tests' small organisations)."""
+    ctx = context_for(organisation, seed=seed)
+    for data in DATA:
+        with transaction.atomic():
+            data.module.generate(ctx, round(organisation.people * data.rows_per_person))
+    return ctx
 
 
 # How many rows of the rejected import the import report page shows (it stores at most 1,000).

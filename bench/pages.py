@@ -11,8 +11,9 @@ A feature that adds a page adds one line to `PAGES`:
   (`/api/v1/people/{id}`): tests/bench/test_bench.py fails while a GET URL name or API GET path
   is neither in `PAGES` nor in `NOT_BENCHED` (with the reason), so no page is forgotten;
 - `of` picks from the `Context` the object whose public id goes into the URL. A page about a
-  new kind of object adds a field to `Context`, filled in `context_build` from the data its
-  generator in bench/data.py wrote (the largest or busiest one: the worst case);
+  feature's object names it in `Context.objects` (`of=lambda c: c.objects["goal"]`), which the
+  feature's data module fills (`objects()` in bench/data_<feature>.py: the largest or busiest
+  one a persona can see, the worst case);
 - `personas` are who request it: a typical employee, the manager of the largest team (with
   their 100-odd direct reports) and HR. HR-only pages list only `HR_ONLY`.
 """
@@ -24,6 +25,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from bench.data import DATA
+from bench.data_feedback import BUSIEST_VALUE_QUERY
 from stip.core.models import User
 from stip.people.models import ImportJob, Person, Team
 
@@ -50,6 +53,8 @@ class Context:
     team: Team
     # A rejected import with a page of errors (bench/data.py writes it).
     import_job: ImportJob
+    # The objects each feature's pages name, from the `objects()` of its module in DATA.
+    objects: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,273 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("API teams", "/api/v1/teams", query="page_size=50"),
     Page("API team", "/api/v1/teams/{id}", of=lambda c: c.team),
+    # Goals (bench/data_goals.py).
+    Page("my goals", "goals:mine"),
+    Page("my goals: all periods", "goals:mine", query="period=all"),
+    Page("my team's goals", "goals:team"),
+    Page("my team's goals: all periods", "goals:team", query="period=all", personas=(MANAGER,)),
+    Page("organisation goals", "goals:organisation"),
+    Page("alignment tree", "goals:tree"),
+    Page(
+        "alignment tree: organisation goal",
+        "goals:children",
+        of=lambda c: c.objects["organisation_goal"],
+    ),
+    Page("alignment tree: team goal", "goals:children", of=lambda c: c.objects["team_goal"]),
+    Page("all goals", "goals:search"),
+    Page("all goals: all periods", "goals:search", query="period=all"),
+    Page("all goals: words", "goals:search", query="q=klant&period=all"),
+    Page("all goals: at risk, personal", "goals:search", query="status=at_risk&level=personal"),
+    Page("goal", "goals:detail", of=lambda c: c.objects["goal"]),
+    Page("edit goal", "goals:edit", of=lambda c: c.objects["goal"]),
+    Page("goal progress update", "goals:update", of=lambda c: c.objects["goal"]),
+    Page("close goal", "goals:close", of=lambda c: c.objects["goal"]),
+    Page("carry goal over", "goals:carry_over", of=lambda c: c.objects["goal"]),
+    Page("add key result", "goals:key_result_add", of=lambda c: c.objects["goal"]),
+    Page("new goal", "goals:new"),
+    Page("new team goal", "goals:new", query="level=team", personas=(MANAGER, HR)),
+    Page("new organisation goal", "goals:new", query="level=organisation", personas=HR_ONLY),
+    Page("API goals", "/api/v1/goals", query="page_size=50"),
+    Page("API goals: all periods", "/api/v1/goals", query="period=all&page_size=50"),
+    Page("API goals: mine", "/api/v1/goals", query="owner=me&period=all&page_size=50"),
+    Page("API goals: words", "/api/v1/goals", query="q=klant&period=all&page_size=50"),
+    Page("API goal tree", "/api/v1/goals/tree", query="page_size=50"),
+    Page("API goal", "/api/v1/goals/{id}", of=lambda c: c.objects["goal"]),
+    Page(
+        "API goal children",
+        "/api/v1/goals/{id}/children",
+        of=lambda c: c.objects["organisation_goal"],
+        query="page_size=50",
+    ),
+    Page(
+        "API goal updates",
+        "/api/v1/goals/{id}/updates",
+        of=lambda c: c.objects["goal"],
+        query="page_size=50",
+    ),
+    Page(
+        "API goal comments",
+        "/api/v1/goals/{id}/comments",
+        of=lambda c: c.objects["goal"],
+        query="page_size=50",
+    ),
+    # Feedback, praise and 360° rounds (bench/data_feedback.py).
+    Page("my feedback", "feedback:mine"),
+    Page("my feedback: given", "feedback:mine", query="show=given"),
+    Page("my feedback: requests", "feedback:mine", query="show=requests"),
+    Page("my feedback: praise", "feedback:mine", query="show=praise"),
+    Page("feedback: a report", "feedback:person", of=lambda c: c.employee, personas=(MANAGER, HR)),
+    Page(
+        "manager notes: a report",
+        "feedback:person",
+        of=lambda c: c.objects["noted_report"],
+        query="show=notes",
+        personas=(MANAGER, HR),
+    ),
+    Page(
+        "feedback item",
+        "feedback:detail",
+        of=lambda c: c.objects["feedback"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page("give feedback", "feedback:give"),
+    Page("feedback people picker", "feedback:people", query=f"field=respondents&{SEARCH}"),
+    Page(
+        "feedback request",
+        "feedback:request",
+        of=lambda c: c.objects["feedback_request"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page("ask for feedback", "feedback:request_new"),
+    Page(
+        "manager note form",
+        "feedback:note_new",
+        of=lambda c: c.objects["noted_report"],
+        personas=(MANAGER,),
+    ),
+    Page("praise wall", "feedback:praise"),
+    Page("praise wall: one value", "feedback:praise", query=BUSIEST_VALUE_QUERY),
+    Page("praise wall: page 40", "feedback:praise", query="page=40"),
+    Page("give praise", "feedback:praise_new"),
+    Page("company values", "feedback:values", personas=HR_ONLY),
+    Page("company value", "feedback:value_edit", of=lambda c: c.objects["value"], personas=HR_ONLY),
+    Page("question sets", "feedback:question_sets", personas=HR_ONLY),
+    Page(
+        "question set",
+        "feedback:question_set",
+        of=lambda c: c.objects["question_set"],
+        personas=HR_ONLY,
+    ),
+    Page("new question set", "feedback:question_set_new", personas=HR_ONLY),
+    Page("360 rounds", "feedback:rounds"),
+    Page("start a 360 round", "feedback:round_new"),
+    Page("360 round: released", "feedback:round", of=lambda c: c.objects["round_released"]),
+    Page("360 result", "feedback:round_result", of=lambda c: c.objects["round_released"]),
+    Page("360 round: a manager's", "feedback:round", of=lambda c: c.objects["round_of_manager"]),
+    Page(
+        "360 result: a manager's",
+        "feedback:round_result",
+        of=lambda c: c.objects["round_of_manager"],
+        personas=(MANAGER, HR),
+    ),
+    Page("360 round: open", "feedback:round", of=lambda c: c.objects["round_open"]),
+    Page(
+        "360 answer form",
+        "feedback:round_answer",
+        of=lambda c: c.objects["round_open"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page("API feedback received", "/api/v1/feedback", query="page_size=50"),
+    Page("API feedback given", "/api/v1/feedback", query="direction=given&page_size=50"),
+    Page(
+        "API feedback item",
+        "/api/v1/feedback/{id}",
+        of=lambda c: c.objects["feedback"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page("API requests made", "/api/v1/feedback/requests", query="page_size=50"),
+    Page("API requests asked", "/api/v1/feedback/requests", query="role=asked&page_size=50"),
+    Page(
+        "API feedback request",
+        "/api/v1/feedback/requests/{id}",
+        of=lambda c: c.objects["feedback_request"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "API manager notes",
+        "/api/v1/people/{id}/notes",
+        of=lambda c: c.objects["noted_report"],
+        query="page_size=50",
+        personas=(MANAGER, HR),
+    ),
+    Page("API praise", "/api/v1/praise", query="page_size=50"),
+    Page("API praise: one value", "/api/v1/praise", query=f"{BUSIEST_VALUE_QUERY}&page_size=50"),
+    Page("API praise for me", "/api/v1/praise", query="recipient=me&page_size=50"),
+    Page("API values", "/api/v1/values", query="page_size=50"),
+    Page("API question sets", "/api/v1/question-sets", query="page_size=50"),
+    Page("API rounds", "/api/v1/rounds", query="page_size=50"),
+    Page("API round", "/api/v1/rounds/{id}", of=lambda c: c.objects["round_released"]),
+    Page(
+        "API round result", "/api/v1/rounds/{id}/result", of=lambda c: c.objects["round_released"]
+    ),
+    # Conversations (bench/data_conversations.py).
+    Page("my conversations", "conversations:mine"),
+    Page("conversations: my team", "conversations:team", personas=(MANAGER,)),
+    Page("conversations overview", "conversations:overview", personas=HR_ONLY),
+    Page(
+        "conversations overview: fewest 1:1s",
+        "conversations:overview",
+        query="order=fewest",
+        personas=HR_ONLY,
+    ),
+    Page("plan a conversation", "conversations:new", personas=(EMPLOYEE, MANAGER)),
+    Page("start 1:1s", "conversations:series_new", personas=(EMPLOYEE, MANAGER)),
+    Page(
+        "1:1 series",
+        "conversations:series",
+        of=lambda c: c.objects["conversation series"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "1:1 series: change",
+        "conversations:series_edit",
+        of=lambda c: c.objects["conversation series"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "conversation",
+        "conversations:meeting",
+        of=lambda c: c.objects["conversation"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "conversation: reschedule",
+        "conversations:meeting_edit",
+        of=lambda c: c.objects["conversation: planned"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "conversation: notes history",
+        "conversations:notes_history",
+        of=lambda c: c.objects["conversation: most revised notes"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "conversation report", "conversations:report", of=lambda c: c.objects["conversation report"]
+    ),
+    Page(
+        "conversation report: write",
+        "conversations:report_write",
+        of=lambda c: c.objects["conversation: appraisal"],
+        personas=(MANAGER,),
+    ),
+    Page(
+        "conversation report: correct",
+        "conversations:report_correct",
+        of=lambda c: c.objects["conversation report"],
+        personas=(MANAGER,),
+    ),
+    Page(
+        "conversation report: quote notes",
+        "conversations:report_quote",
+        of=lambda c: c.objects["conversation report: draft appraisal"],
+        personas=(MANAGER,),
+    ),
+    Page("check-in templates", "conversations:templates"),
+    Page(
+        "check-in template: a manager's",
+        "conversations:template_edit",
+        of=lambda c: c.objects["check-in template: manager's"],
+        personas=(MANAGER,),
+    ),
+    Page(
+        "check-in template: the organisation's",
+        "conversations:template_edit",
+        of=lambda c: c.objects["check-in template: organisation's"],
+        personas=HR_ONLY,
+    ),
+    Page("appraisal rating scales", "conversations:scales", personas=HR_ONLY),
+    Page(
+        "appraisal rating scale",
+        "conversations:scale_edit",
+        of=lambda c: c.objects["appraisal rating scale"],
+        personas=HR_ONLY,
+    ),
+    Page("API conversations", "/api/v1/conversations", query="page_size=50"),
+    Page(
+        "API conversations: upcoming",
+        "/api/v1/conversations",
+        query="status=upcoming&page_size=50",
+    ),
+    Page(
+        "API conversation",
+        "/api/v1/conversations/{id}",
+        of=lambda c: c.objects["conversation"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page(
+        "API conversation notes history",
+        "/api/v1/conversations/{id}/shared-note/history",
+        of=lambda c: c.objects["conversation: most revised notes"],
+        query="page_size=50",
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page("API action items", "/api/v1/action-items", query="page_size=50"),
+    Page("API my open action items", "/api/v1/action-items", query="owner=me&open=true"),
+    Page("API 1:1 series", "/api/v1/conversation-series", query="page_size=50"),
+    Page(
+        "API 1:1 series detail",
+        "/api/v1/conversation-series/{id}",
+        of=lambda c: c.objects["conversation series"],
+        personas=(EMPLOYEE, MANAGER),
+    ),
+    Page("API conversation reports", "/api/v1/conversation-reports", query="page_size=50"),
+    Page(
+        "API conversation report",
+        "/api/v1/conversation-reports/{id}",
+        of=lambda c: c.objects["conversation report"],
+    ),
+    Page("API rating scales", "/api/v1/rating-scales", query="page_size=50"),
 )
 
 # GET routes the benchmark leaves out on purpose, with the reason: URL names, API paths, or
@@ -116,24 +388,37 @@ NOT_BENCHED: dict[str, str] = {
     "core:access_token_create": "POST only",
     "core:access_token_revoke": "POST only",
     "people:hr_role": "POST only",
-    # Goals, feedback and conversations arrived while the benchmark was written: each joins it
-    # with a generator of its rows for the generated organisation in bench/data.py (their demo
-    # data in stip/*/demo.py is for the demo company only), then one Page line per page and a
-    # field in Context for the objects they name. Measured without their data, their pages
-    # would look fast for the wrong reason.
-    "goals:*": "waits for a goals data generator in bench/data.py",
-    "/api/v1/goals*": "waits for a goals data generator in bench/data.py",
-    "feedback:*": "waits for a feedback data generator in bench/data.py",
-    "/api/v1/feedback*": "waits for a feedback data generator in bench/data.py",
-    "/api/v1/praise": "waits for a feedback data generator in bench/data.py",
-    "/api/v1/values": "waits for a feedback data generator in bench/data.py",
-    "/api/v1/question-sets": "waits for a feedback data generator in bench/data.py",
-    "/api/v1/rounds*": "waits for a feedback data generator in bench/data.py",
-    "/api/v1/people/{id}/notes": "waits for a feedback data generator in bench/data.py",
-    "conversations:*": "waits for a conversations data generator in bench/data.py",
-    "/api/v1/conversation*": "waits for a conversations data generator in bench/data.py",
-    "/api/v1/action-items": "waits for a conversations data generator in bench/data.py",
-    "/api/v1/rating-scales": "waits for a conversations data generator in bench/data.py",
+    "goals:reopen": "POST only",
+    "goals:strategic": "POST only",
+    "goals:key_result_remove": "POST only",
+    "goals:comment": "POST only",
+    "feedback:reply": "POST only",
+    "feedback:helpful": "POST only",
+    "feedback:note_share": "POST only",
+    "feedback:request_answer": "POST only",
+    "feedback:request_decline": "POST only",
+    "feedback:request_share": "POST only",
+    "feedback:praise_react": "POST only",
+    "feedback:value_active": "POST only",
+    "feedback:round_close": "POST only",
+    "feedback:round_decline": "POST only",
+    "conversations:series_stop": "POST only",
+    "conversations:meeting_held": "POST only",
+    "conversations:agenda_*": "POST only",
+    "conversations:checkin": "POST only",
+    "conversations:shared_notes": "POST only",
+    "conversations:private_note": "POST only",
+    "conversations:action_*": "POST only",
+    "conversations:report_share": "POST only",
+    "conversations:report_respond": "POST only",
+    "conversations:report_acknowledge": "POST only",
+    "conversations:template_new": "an empty form, no data",
+    "conversations:scale_new": "an empty form, no data",
+    "conversations:report_pdf": (
+        "a download, not a page: a PDF typeset per request, and every export is written to "
+        "the audit log, so a measured series would be measuring its own audit entries"
+    ),
+    "/api/v1/conversation-reports/{id}/pdf": "the same PDF download as conversations:report_pdf",
 }
 
 
@@ -166,6 +451,7 @@ def context_build() -> Context:
         hr=people[HR],
         team=manager.team,
         import_job=ImportJob.objects.order_by("-pk").first(),
+        objects={name: obj for data in DATA for name, obj in data.module.objects().items()},
     )
 
 

@@ -210,7 +210,8 @@ def test_the_check_names_each_exceeded_budget_and_the_report_shows_it():
 
 @pytest.mark.django_db
 def test_every_page_answers_every_persona_it_lists(client):
-    seed_generated_organisation(people=60, seed=3)
+    organisation = seed_generated_organisation(people=60, seed=3)
+    data.generate_all(organisation, seed=3)
     data.fixtures_write()
     ctx = pages.context_build()
     users = pages.persona_users()
