@@ -341,9 +341,11 @@ PAGES: tuple[Page, ...] = (
         query="status=upcoming&page_size=50",
     ),
     Page(
+        # The next 1:1, with its goal points: the busiest held one has none at some sizes, and
+        # the page's query count would follow the data's shape rather than its size.
         "API conversation",
         "/api/v1/conversations/{id}",
-        of=lambda c: c.objects["conversation"],
+        of=lambda c: c.objects["conversation: planned"],
         personas=(EMPLOYEE, MANAGER),
     ),
     Page(
@@ -354,7 +356,13 @@ PAGES: tuple[Page, ...] = (
         personas=(EMPLOYEE, MANAGER),
     ),
     Page("API action items", "/api/v1/action-items", query="page_size=50"),
-    Page("API my open action items", "/api/v1/action-items", query="owner=me&open=true"),
+    # HR's own action items come and go with the seed (none at some sizes).
+    Page(
+        "API my open action items",
+        "/api/v1/action-items",
+        query="owner=me&open=true",
+        personas=(EMPLOYEE, MANAGER),
+    ),
     Page("API 1:1 series", "/api/v1/conversation-series", query="page_size=50"),
     Page(
         "API 1:1 series detail",
