@@ -76,6 +76,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="the CI smoke test: --people 1000 --growth-from 200 --requests 15 --warmup 2 "
         "--bulk-rows 1000; checks query counts and the SQL ratio only",
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help='only the pages whose names match these comma-separated patterns ("all goals*,goal")',
+    )
     parser.add_argument("--no-budgets", action="store_true", help="report, but exit 0")
     parser.add_argument(
         "--rejudge",
@@ -212,6 +217,7 @@ def measure(args: argparse.Namespace, vendors: list[str], workdir: Path) -> tupl
                     "--people",
                     str(people),
                     *(["--quick"] if args.quick else []),
+                    *(["--pages", args.pages] if args.pages else []),
                     *(["--previous", str(previous)] if previous.exists() else []),
                     *common,
                 )
@@ -328,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
             "seed": args.seed,
             "bulk_rows": args.bulk_rows,
+            "pages": args.pages,
         },
         "runs": runs,
         "bulk": bulk,

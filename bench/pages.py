@@ -430,6 +430,18 @@ NOT_BENCHED: dict[str, str] = {
 }
 
 
+def selected(patterns: str) -> list[Page]:
+    """The pages whose names match one of the comma-separated shell-style patterns ("all
+    goals*,goal"), in their order in PAGES; every page when there are none."""
+    wanted = [pattern.strip() for pattern in patterns.split(",") if pattern.strip()]
+    if not wanted:
+        return list(PAGES)
+    chosen = [page for page in PAGES if any(fnmatch.fnmatchcase(page.name, p) for p in wanted)]
+    if not chosen:
+        raise SystemExit(f"No page of bench/pages.py matches {patterns!r}.")
+    return chosen
+
+
 def not_benched(route: str) -> str | None:
     """The reason `route` is left out, or None."""
     for pattern, reason in NOT_BENCHED.items():

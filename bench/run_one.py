@@ -96,7 +96,7 @@ def stage_pages(args) -> dict:
         return time_problems(row, args.people, budgets, quick=args.quick)
 
     results = []
-    for page in pages.PAGES:
+    for page in pages.selected(args.pages):
         url = page.url(ctx)
         for persona in page.personas:
             result = measure.measure_page(
@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--static-root", default="")
     parser.add_argument("--quick", action="store_true", help="judge as the smoke test does")
     parser.add_argument("--previous", default="", help="the pages at the next smaller size")
+    parser.add_argument("--pages", default="", help="only these pages (see bench/pages.py)")
     parser.add_argument("--bulk", default="")
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args(argv)

@@ -54,6 +54,21 @@ def test_the_registry_names_only_routes_that_exist():
     assert all(set(page.personas) <= set(pages.PERSONAS) for page in pages.PAGES)
 
 
+def test_a_run_can_measure_some_pages_only():
+    chosen = pages.selected("all goals*, goal")
+
+    assert [page.name for page in chosen] == [
+        page.name
+        for page in pages.PAGES
+        if page.name == "goal" or page.name.startswith("all goals")
+    ]
+    assert len(chosen) >= 2
+    assert pages.selected("") == list(pages.PAGES)
+    with pytest.raises(SystemExit, match="No page"):
+        pages.selected("no such page")
+    assert cli.parse_args(["--pages", "goal"]).pages == "goal"
+
+
 def test_the_budgets_parse():
     loaded = budgets.load()
 
