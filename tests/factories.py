@@ -53,6 +53,8 @@ class PersonFactory(DjangoModelFactory):
     job_title = "Planner"
     job_level = "P2"
     start_date = datetime.date(2020, 1, 1)
+    # The person's copy of the account's flag (see Person.is_active).
+    is_active = factory.SelfAttribute("user.is_active")
 
     @factory.post_generation
     def set_path(self, create, extracted, **kwargs):

@@ -95,6 +95,12 @@ _ORDER_FIELDS = {
     "first_name": ("first_name", "last_name", "pk"),
     "start_date": ("start_date", "last_name", "first_name", "pk"),
 }
+_NULLABLE_ORDER_FIELDS = frozenset(
+    name
+    for names in _ORDER_FIELDS.values()
+    for name in names
+    if name != "pk" and Person._meta.get_field(name).null
+)
 
 
 class PeopleFilters(Schema):
@@ -113,7 +119,7 @@ class TeamFilters(Schema):
 
 
 def _people(request: HttpRequest):
-    return Person.objects.visible_to(request.user).with_card().with_report_count()
+    return Person.objects.visible_to(request.user).with_card().with_account().with_report_count()
 
 
 def _visible_person(request: HttpRequest, public_id: UUID) -> Person:
@@ -133,11 +139,16 @@ def _ordered(queryset, ordering: PersonOrdering):
     expressions = []
     for name in _ORDER_FIELDS[ordering.removeprefix("-")]:
         field = F(name)
-        # nulls_last on both directions: people without a start date come last either way,
-        # on SQLite and PostgreSQL alike.
-        expressions.append(
-            field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
-        )
+        if name in _NULLABLE_ORDER_FIELDS:
+            # nulls_last on both directions: people without a start date come last either
+            # way, on SQLite and PostgreSQL alike.
+            expressions.append(
+                field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+            )
+        else:
+            # Not on the names: NULLS LAST keeps SQLite from reading them in the order of
+            # their index, so that it sorted every person for one page.
+            expressions.append(field.desc() if descending else field.asc())
     return queryset.order_by(*expressions)
 
 
@@ -220,7 +231,8 @@ def person_detail(request: HttpRequest, id: UUID) -> Person:
 )
 def person_reports(request: HttpRequest, id: UUID, pagination: Query[PageIn]) -> dict:
     person = _visible_person(request, id)
-    return paginate(request, queries.direct_reports(request.user, person), pagination)
+    reports = queries.direct_reports(request.user, person).with_account().with_report_count()
+    return paginate(request, reports, pagination)
 
 
 # --- Teams -----------------------------------------------------------------------------------

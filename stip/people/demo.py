@@ -995,6 +995,7 @@ def _write(plan: _Plan, *, seed: int, progress: Progress | None, started: float)
                 start_date=person.start_date,
                 end_date=person.end_date,
                 is_hr=person.is_hr,
+                is_active=person.end_date is None,
             )
 
     _bulk_insert(Team, teams(), len(plan.teams), "teams", progress)

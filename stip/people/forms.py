@@ -2,10 +2,10 @@ import contextlib
 import uuid
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stip.people.models import Team
+from stip.people.queries import teams_for_filter
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -23,17 +23,12 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The top two levels of the team tree are offered (a filter includes sub-teams), plus
-        # the team asked for, e.g. from a profile link: rendering every team of a large
-        # organisation as an <option> cost most of the page's time at 10,000 people.
-        offered = Q(parent__isnull=True) | Q(parent__parent__isnull=True)
         chosen = (self.data.get("team") or "").strip() if self.is_bound else ""
+        chosen_id = None
         if chosen:
             with contextlib.suppress(ValueError):
-                offered |= Q(public_id=uuid.UUID(chosen))
-        self.fields["team"].queryset = (
-            Team.objects.filter(offered).only("public_id", "name").order_by("name")
-        )
+                chosen_id = uuid.UUID(chosen)
+        self.fields["team"].queryset = teams_for_filter(chosen_id)
 
 
 class ImportForm(forms.Form):

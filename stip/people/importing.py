@@ -672,6 +672,7 @@ def _new_person(row: ImportRow, *, team_id: int | None, unlinked: dict[str, User
         job_level=row.job_level,
         start_date=row.start_date,
         end_date=row.end_date,
+        is_active=True,
     )
 
 
@@ -777,6 +778,8 @@ def _apply(
             "job_level": row.job_level,
             "start_date": row.start_date,
             "end_date": row.end_date,
+            # Everyone in the file is active: the person's copy of the account's flag too.
+            "is_active": True,
         }
         for attribute, value in new_values.items():
             old = getattr(person, attribute)
@@ -848,8 +851,11 @@ def _apply(
             for number, person in people.items()
             if number not in in_file and person.user.is_active
         ]
-        for chunk in _chunks([person.user_id for person in deactivated]):
-            User.objects.filter(pk__in=chunk).update(is_active=False)
+        for chunk in _chunks(deactivated):
+            User.objects.filter(pk__in=[person.user_id for person in chunk]).update(is_active=False)
+            Person.objects.filter(pk__in=[person.pk for person in chunk]).update(
+                is_active=False, updated_at=now
+            )
 
     rebuild_paths(Person, "manager")
     rebuild_paths(Team, "parent")

@@ -19,7 +19,7 @@ def can_view_person(user, person) -> bool:
         return False
     if is_hr_or_admin(user):
         return True
-    return person.user.is_active and not person.has_left
+    return person.is_current
 
 
 def can_view_employment_dates(user, person) -> bool:

@@ -22,29 +22,31 @@ IMPORT_ERRORS_SHOWN = 100
 
 
 def _visible_person(request: HttpRequest, public_id) -> Person:
-    return get_object_or_404(
-        Person.objects.visible_to(request.user).with_card(), public_id=public_id
-    )
+    """The person with what their profile or chart node shows, their report count included (so
+    that neither counts them again), or 404."""
+    people = Person.objects.visible_to(request.user).with_card().with_account()
+    return get_object_or_404(people.with_report_count(), public_id=public_id)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     me = person_of(request.user)
     if me is not None:
-        # One query for what the cards show about me, my manager and my team.
-        me = Person.objects.select_related("team", "manager__team", "manager__user").get(pk=me.pk)
+        # One query for what the cards show about me, my manager and my team, and how many
+        # report to me.
+        people = Person.objects.select_related("team", "manager__team").with_report_count()
+        me = people.get(pk=me.pk)
     context = {"person": me, "reports": [], "report_count": 0, "teammates": []}
     if me is not None:
-        reports = queries.direct_reports(request.user, me)
-        context["reports"] = reports[:12]
-        context["report_count"] = reports.count()
+        context["reports"] = queries.direct_reports(request.user, me)[:12]
+        context["report_count"] = me.report_count or 0
         if me.team_id:
             teammates = (
                 Person.objects.visible_to(request.user)
                 .current()
                 .filter(team_id=me.team_id)
                 .exclude(pk=me.pk)
-                .with_card()
+                .with_card(manager=False)
             )
             context["teammates"] = teammates[:12]
             context["teammate_count"] = teammates.count()
@@ -79,7 +81,8 @@ def me(request: HttpRequest) -> HttpResponse:
     if person is None:
         # Administrators without an employee record still manage their tokens here.
         return _render_profile(request, None)
-    return _render_profile(request, person)
+    # Read again with what the profile shows (team, manager): one query instead of two.
+    return _render_profile(request, _visible_person(request, person.public_id))
 
 
 @login_required
@@ -93,10 +96,9 @@ def _render_profile(request: HttpRequest, person: Person | None) -> HttpResponse
     is_self = person is None or (viewer is not None and viewer.pk == person.pk)
     context = {"person": person, "is_self": is_self}
     if person is not None:
-        reports = queries.direct_reports(request.user, person)
         context.update(
-            reports=reports[:50],
-            report_count=reports.count(),
+            reports=queries.direct_reports(request.user, person)[:50],
+            report_count=person.report_count or 0,
             chain=queries.management_chain(request.user, person),
             show_dates=policies.can_view_employment_dates(request.user, person),
             can_change_hr=policies.can_change_hr_role(request.user, person),
@@ -132,7 +134,8 @@ def org_chart(request: HttpRequest) -> HttpResponse:
     start = request.GET.get("from", "")
     focus = None
     if start == "me":
-        focus = person_of(request.user)
+        me = person_of(request.user)
+        focus = _visible_person(request, me.public_id) if me is not None else None
     elif start:
         try:
             public_id = uuid.UUID(start)
@@ -146,7 +149,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
         context = {
             "focus": focus,
             "chain": queries.management_chain(request.user, focus),
-            "roots": queries.with_reports_counted(request.user, focus),
+            "roots": [focus],
         }
     return render(request, "people/org_chart.html", context)
 
@@ -155,7 +158,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
 def org_chart_children(request: HttpRequest, public_id) -> HttpResponse:
     """One level of the chart, loaded when someone expands a node (htmx), a page at a time."""
     person = _visible_person(request, public_id)
-    reports = queries.direct_reports(request.user, person)
+    reports = queries.direct_reports(request.user, person).with_report_count()
     page = Paginator(reports, queries.ORG_CHART_PAGE).get_page(request.GET.get("page"))
     return render(request, "people/_org_children.html", {"parent": person, "page": page})
 

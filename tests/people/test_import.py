@@ -109,9 +109,12 @@ def test_a_clean_file_creates_people_teams_and_paths(personas):
 
 
 def test_a_new_person_is_linked_to_an_account_that_has_no_person(personas):
-    account = UserFactory(email="it@example.test")
+    account = UserFactory(email="it@example.test", is_active=False)
     run_import(csv_of("N9,Ivo,IT,it@example.test,,IT,,Engineer,,,,"))
-    assert Person.objects.get(employee_number="N9").user == account
+    person = Person.objects.select_related("user").get(employee_number="N9")
+    assert person.user == account
+    assert person.user.is_active and person.is_active
+    assert person in Person.objects.current()
 
 
 # Each kind of bad row, on line 3 after a good line 2. (extra rows, column, message)
@@ -333,6 +336,7 @@ def test_an_empty_file_is_rejected(db):
 
 def test_a_reimport_updates_people_by_employee_number_and_audits_the_changes(personas):
     User.objects.filter(pk=personas.leaver.user_id).update(is_active=False)
+    Person.objects.filter(pk=personas.leaver.pk).update(is_active=False)
     left = personas.leaver.end_date.isoformat()
     job = run_import(
         csv_of(
@@ -359,9 +363,11 @@ def test_a_reimport_updates_people_by_employee_number_and_audits_the_changes(per
     assert employee.manager == personas.director
     assert employee.path == f"{personas.director.path}{employee.pk}/"
     assert employee.updated_at > personas.employee.updated_at
-    assert Person.objects.get(pk=personas.leaver.pk).user.is_active
+    leaver = Person.objects.select_related("user").get(pk=personas.leaver.pk)
+    assert leaver.user.is_active and leaver.is_active
     assert Person.objects.count() == 8  # nobody created, nobody deleted
     assert User.objects.filter(is_active=True).count() == 8  # nobody deactivated
+    assert Person.objects.filter(is_active=True).count() == 8
 
     entry = AuditEntry.objects.get(
         action="people.imported_updated", object_id=str(personas.employee.public_id)
@@ -440,6 +446,14 @@ def test_deactivate_missing_deactivates_people_who_are_not_in_the_file(personas)
         "peer@example.test",
         "outsider@example.test",
     }
+    # The people's copy of the flag with their accounts': they no longer work here.
+    assert set(
+        Person.objects.filter(is_active=False).values_list("employee_number", flat=True)
+    ) == {
+        "PEER",
+        "OUTSIDER",
+    }
+    assert not Person.objects.current().filter(employee_number__in=["PEER", "OUTSIDER"]).exists()
     assert Person.objects.count() == 8  # deactivated, not deleted
     entries = AuditEntry.objects.filter(action="people.deactivated")
     assert {entry.object_repr for entry in entries} == {"Piet Peer", "Otto Outsider"}
@@ -451,6 +465,7 @@ def test_without_deactivate_missing_nobody_is_deactivated(personas):
     assert job.status == ImportJob.Status.DONE
     assert job.summary["deactivated"] == 0
     assert not User.objects.filter(is_active=False).exists()
+    assert not Person.objects.filter(is_active=False).exists()
 
 
 def test_deactivate_missing_refuses_a_manager_it_would_deactivate(personas):

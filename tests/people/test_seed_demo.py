@@ -132,6 +132,8 @@ def test_the_demo_company_keeps_people_who_have_left():
     leavers = Person.objects.filter(end_date__lt=today)
     assert leavers.count() == result.left == 3
     assert all(not p.user.is_active and p.start_date < p.end_date for p in leavers)
+    # The people's copy of the accounts' flag, which `current()` reads.
+    assert all(person.is_active == person.user.is_active for person in Person.objects.all())
     starts = Person.objects.values_list("start_date", flat=True)
     assert min(starts) >= today - datetime.timedelta(days=15 * 365 + 31)
     assert max(starts) <= today

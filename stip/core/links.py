@@ -1,0 +1,38 @@
+"""Links to one object of a long list, at a fraction of `reverse()`'s cost: pages build them
+with `url_with_id`, templates with `{% url_with_id %}` (core_tags)."""
+
+import functools
+import uuid
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+_STAND_IN = uuid.UUID(int=0)
+
+
+def url_with_id(viewname: str, public_id: uuid.UUID) -> str:
+    """`{% url viewname public_id=… %}` for a row of a long list, at a fraction of its cost.
+
+    `reverse()` matches the URL pattern again on every call (15-20 µs with the tag): one or two
+    links on each of 50 rows was a millisecond or two, more than rendering the rest of the rows.
+    A row's link differs from its neighbours' only by the id, so the pattern is reversed once,
+    with a stand-in id, and each id put in its place (a UUID needs no quoting).
+    """
+    before, after = _around_id(viewname, get_script_prefix(), get_urlconf())
+    return f"{before}{public_id}{after}"
+
+
+@functools.lru_cache(maxsize=64)
+def _around_id(viewname: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    # The script prefix is part of the key only: reverse() reads it, and it may differ by request.
+    url = reverse(viewname, urlconf=urlconf, kwargs={"public_id": _STAND_IN})
+    before, _, after = url.partition(str(_STAND_IN))
+    return before, after
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting: str, **kwargs) -> None:
+    # As Django forgets its own URL caches when a test changes the URL configuration.
+    if setting == "ROOT_URLCONF":
+        _around_id.cache_clear()
