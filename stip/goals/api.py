@@ -14,7 +14,7 @@ import datetime
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -113,14 +113,18 @@ class GoalOut(PublicOut):
 
     @staticmethod
     def resolve_parent_id(obj: Goal) -> UUID | None:
-        # `parent_visible` is annotated by `_cards`: no query per row.
+        # `parent_visible` is annotated by `_detail` or set for a page by `_goal_page`: no
+        # query per row.
         if obj.parent_id is None or not getattr(obj, "parent_visible", False):
             return None
         return obj.parent.public_id
 
 
 class GoalTreeOut(GoalOut):
-    visible_children: int = Field(description="How many goals you may see contribute to it.")
+    visible_children: int = Field(
+        description=f"How many goals you may see contribute to it, counted up to "
+        f"{queries.CHILDREN_COUNTED}: {queries.CHILDREN_COUNTED} means that many or more."
+    )
 
     @staticmethod
     def resolve_visible_children(obj: Goal) -> int:
@@ -204,6 +208,23 @@ class CommentOut(PublicOut):
 def _person_of_author(user) -> Person | None:
     # The author comes with `select_related("author__person")`: no query per row.
     return person_of(user) if user is not None else None
+
+
+T = TypeVar("T")
+
+
+class UncountedPage(Schema, Generic[T]):
+    """`Page`, whose `count` is null where counting would read every goal the caller may see:
+    there are more of them the larger the organisation. Follow `next` until it is null."""
+
+    count: int | None = Field(
+        description="How many results there are on all pages together; null when not counted."
+    )
+    page: int
+    page_size: int
+    next: str | None = Field(description="The URL of the next page, or null on the last.")
+    previous: str | None = Field(description="The URL of the previous page, or null on the first.")
+    results: list[T]
 
 
 # --- Schemas in ------------------------------------------------------------------------------
@@ -333,6 +354,9 @@ class GoalFilters(PeriodFilter):
     )
     owner: str | None = Field(None, max_length=36, description="A person's id, or `me`.")
     strategic: bool | None = None
+    aligned: bool | None = Field(
+        None, description="`false`: goals that contribute to no goal; `true`: those that do."
+    )
     ordering: GoalOrdering = GoalOrdering.END_DATE
 
 
@@ -343,10 +367,11 @@ def _visible(user) -> QuerySet:
     return Goal.objects.visible_to(user)
 
 
-def _cards(queryset: QuerySet, user) -> QuerySet:
-    """What every goal answer needs in the same query: owner, team and whether the caller may
-    see the parent (a hidden parent must not leak, not even its id)."""
-    return queries.with_parent_visibility(queryset.select_related("owner", "team", "parent"), user)
+def _cards(queryset: QuerySet) -> QuerySet:
+    """What every goal answer needs in the same query: owner, team and parent. Whether the
+    caller may see the parent comes with it (a hidden parent must not leak, not even its id):
+    `_detail` and `_goal_page`."""
+    return queryset.select_related("owner", "team", "parent")
 
 
 def _goal(request: HttpRequest, public_id: UUID) -> Goal:
@@ -361,7 +386,9 @@ def _goal(request: HttpRequest, public_id: UUID) -> Goal:
 def _detail(request: HttpRequest, public_id: UUID) -> Goal:
     user = request.user
     goal = (
-        queries.with_visible_child_count(_cards(_visible(user), user), user)
+        queries.with_parent_visibility(
+            queries.with_visible_child_count(_cards(_visible(user)), user), user
+        )
         .select_related("carried_over_from")
         .annotate(
             carried_over_visible=Exists(_visible(user).filter(pk=OuterRef("carried_over_from_id")))
@@ -385,11 +412,45 @@ def _ordered(queryset: QuerySet, ordering: GoalOrdering) -> QuerySet:
     expressions = []
     for name in _ORDER_FIELDS[ordering.removeprefix("-")]:
         field = F(name)
-        # Goals never updated come last in both directions, on SQLite and PostgreSQL alike.
-        expressions.append(
-            field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
-        )
+        if name == "last_update_at":
+            # Goals never updated come last in both directions, on SQLite and PostgreSQL alike.
+            field = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        else:
+            # The other columns hold no NULL; a NULLS LAST on them kept SQLite from reading
+            # `goals_goal_end_title` in its order.
+            field = field.desc() if descending else field.asc()
+        expressions.append(field)
     return queryset.order_by(*expressions)
+
+
+def _goal_page(
+    request: HttpRequest, goals: QuerySet, pagination: PageIn, *, counted: bool = False
+) -> dict[str, Any]:
+    """A page of goals: counted by `paginate` where counting is cheap, otherwise the page and
+    one row more, which says whether another follows (`queries.page_of`). Whether the caller
+    may see each goal's parent comes in one more query for the page."""
+    if counted:
+        answer = paginate(request, goals, pagination)
+    else:
+        page = queries.page_of(goals, pagination.page, size=pagination.page_size)
+        answer = {
+            "count": None,
+            "page": page.number,
+            "page_size": pagination.page_size,
+            "next": _page_url(request, page.next_page_number) if page.has_next else None,
+            "previous": (
+                _page_url(request, page.previous_page_number) if page.has_previous else None
+            ),
+            "results": page.object_list,
+        }
+    queries.mark_parent_visibility(answer["results"], request.user)
+    return answer
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def _period(key: str) -> queries.PeriodChoice:
@@ -512,11 +573,12 @@ def _conflict(error: ConcurrentEdit) -> ApiError:
 
 @router.get(
     "/goals",
-    response={200: Page[GoalOut], **error_responses(401, 422)},
+    response={200: UncountedPage[GoalOut], **error_responses(401, 422)},
     summary="List goals",
 )
 def goal_list(request: HttpRequest, filters: Query[GoalFilters], pagination: Query[PageIn]):
-    """The goals you may see whose dates overlap the period, filtered."""
+    """The goals you may see whose dates overlap the period, filtered. `count` is given for
+    one person's goals (`owner`), and null otherwise: follow `next`."""
     user = request.user
     owner = None
     if filters.owner is not None:
@@ -540,10 +602,14 @@ def goal_list(request: HttpRequest, filters: Query[GoalFilters], pagination: Que
         level=filters.level or "",
         team=_team(request, filters.team, source="query"),
         owner=owner,
+        aligned=filters.aligned,
     )
     if filters.strategic is not None:
         goals = goals.filter(is_strategic=filters.strategic)
-    return paginate(request, _ordered(_cards(goals, user), filters.ordering), pagination)
+    # One person's goals are counted: their own index holds them.
+    return _goal_page(
+        request, _ordered(_cards(goals), filters.ordering), pagination, counted=owner is not None
+    )
 
 
 @router.post(
@@ -580,16 +646,17 @@ def goal_create(request: HttpRequest, payload: GoalIn):
 
 @router.get(
     "/goals/tree",
-    response={200: Page[GoalTreeOut], **error_responses(401, 422)},
+    response={200: UncountedPage[GoalTreeOut], **error_responses(401, 422)},
     summary="The top of the alignment tree",
 )
 def goal_tree(request: HttpRequest, filters: Query[PeriodFilter], pagination: Query[PageIn]):
-    """The goals of the period that contribute to no goal you may see: strategic and
-    organisation goals first. `visible_children` counts what hangs below each; GET
-    /goals/{id}/children opens one level."""
+    """The organisation's goals of the period, then the teams' goals, that contribute to no
+    goal; `count` is null. `visible_children` counts what hangs below each; GET
+    /goals/{id}/children opens one level. Personal goals that contribute to no goal: GET
+    /goals?aligned=false&level=personal."""
     user = request.user
     roots = queries.tree_roots(user, period=_period(filters.period))
-    return paginate(request, _cards(roots, user), pagination)
+    return _goal_page(request, _cards(roots), pagination)
 
 
 @router.get(
@@ -628,14 +695,15 @@ def goal_edit(request: HttpRequest, id: UUID, payload: GoalPatchIn) -> Goal:
 
 @router.get(
     "/goals/{id}/children",
-    response={200: Page[GoalTreeOut], **error_responses(401, 404, 422)},
+    response={200: UncountedPage[GoalTreeOut], **error_responses(401, 404, 422)},
     summary="The goals that contribute to a goal",
 )
 def goal_children(request: HttpRequest, id: UUID, pagination: Query[PageIn]):
-    """One level of the alignment tree: the goals you may see that contribute to this one."""
+    """One level of the alignment tree: the goals you may see that contribute to this one,
+    the organisation's and teams' first; `count` is null."""
     user = request.user
     goal = _goal(request, id)
-    return paginate(request, _cards(queries.tree_children(user, goal), user), pagination)
+    return _goal_page(request, _cards(queries.tree_children(user, goal)), pagination)
 
 
 # --- Progress updates ------------------------------------------------------------------------

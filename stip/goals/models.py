@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -137,6 +137,17 @@ class Goal(PublicModel):
     )
     # Optimistic locking: every change bumps it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # Organisation 0, team 1, personal 2: the order of the alignment tree's levels, which the
+    # level's values do not sort in, as a column so that an index can serve it.
+    level_rank = models.GeneratedField(
+        expression=Case(
+            When(level="organisation", then=Value(0)),
+            When(level="team", then=Value(1)),
+            default=Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = GoalQuerySet.as_manager()
 
@@ -171,13 +182,39 @@ class Goal(PublicModel):
             models.Index(fields=["owner", "end_date"], name="goals_goal_owner_end"),
             # A team's goals in a period.
             models.Index(fields=["team", "end_date"], name="goals_goal_team_end"),
-            # Organisation goals and the top of the alignment tree in a period.
-            models.Index(fields=["level", "end_date"], name="goals_goal_level_end"),
-            # Strategic goals on every home page.
+            # The lists' indexes below end with the primary key, the last key of their order:
+            # PostgreSQL then reads a page in the index's order without sorting what matches,
+            # which also keeps it from computing each row's subqueries for every match.
+            # Goals of one level in a period in their order: organisation goals, and all goals
+            # filtered by level (`queries.search`), read until a page is full.
             models.Index(
-                fields=["end_date"],
+                fields=["level", "end_date", "title", "id"], name="goals_goal_level_end_title"
+            ),
+            # All goals and GET /api/v1/goals (`queries.search`): the goals of a period in
+            # their order, read until a page is full, so that no page sorts all of them.
+            models.Index(fields=["end_date", "title", "id"], name="goals_goal_end_title"),
+            # Goals that contribute to none, by level, in a period: the top of the alignment
+            # tree (organisation and team goals, `queries.tree_roots`) and the personal goals
+            # that are not aligned (`queries.not_aligned`), in their order.
+            models.Index(
+                fields=["level", "end_date", "title", "id"],
+                condition=Q(parent__isnull=True),
+                name="goals_goal_unaligned",
+            ),
+            # One level of the alignment tree: the goals aligned to one goal, in their order
+            # (`queries.tree_children`).
+            models.Index(
+                fields=["parent", "level_rank", "end_date", "title", "id"],
+                name="goals_goal_children",
+            ),
+            # Strategic goals on every home page (`queries.strategic_goals`), in their order: an
+            # index on the end date alone lost to goals_goal_end_title on SQLite, which then
+            # read every goal of the period for the few strategic ones (31 ms at 10,000
+            # people, 290-480 ms at 100,000).
+            models.Index(
+                fields=["end_date", "title", "id"],
                 condition=Q(is_strategic=True),
-                name="goals_goal_strategic_end",
+                name="goals_goal_strategic_end_title",
             ),
         ]
 

@@ -80,7 +80,10 @@ def default_progress_mode(kind: str) -> str:
     return Goal.ProgressMode.MANUAL
 
 
-def _validate_goal(goal: Goal, *, actor) -> None:
+def _validate_goal(goal: Goal, *, actor, parent_kept: bool = False) -> None:
+    """Raise ValidationError with every rule `goal` breaks. A parent kept as it was is not
+    checked again for who may see it: an editor who cannot see the goal this one contributes
+    to may still change its title, and that alignment stays."""
     errors: dict[str, list[str]] = {}
     if not goal.title.strip():
         errors.setdefault("title", []).append(_("Give the goal a title."))
@@ -92,7 +95,7 @@ def _validate_goal(goal: Goal, *, actor) -> None:
         errors.setdefault("visibility", []).append(
             _("An organisation goal is visible to the whole organisation.")
         )
-    if goal.parent_id:
+    if goal.parent_id and not parent_kept:
         parent = goal.parent
         if goal.pk and parent.pk == goal.pk:
             errors.setdefault("parent", []).append(_("A goal cannot contribute to itself."))
@@ -323,7 +326,7 @@ def goal_edit(*, goal: Goal, actor, version: int | None, **changes) -> Goal:
         )
     if locked.level == Goal.Level.ORGANISATION:
         locked.visibility = Goal.Visibility.ORGANISATION
-    _validate_goal(locked, actor=actor)
+    _validate_goal(locked, actor=actor, parent_kept=locked.parent_id == old_parent_id)
     locked.progress = _recompute(locked)
     _bump(locked, [*changes, "progress"])
     _roll_up(locked)

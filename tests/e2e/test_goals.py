@@ -20,6 +20,14 @@ def sign_in(page, live_server, email):
     page.locator("main").get_by_role("button", name="Sign in").click()
 
 
+def choose(page, picker: str, typed: str, name: str):
+    """Search a picker of the goal form (htmx) and choose from what it found."""
+    page.locator(f"#{picker}-search").fill(typed)
+    options = page.locator(f"#{picker}-options")
+    expect(options.get_by_label(name)).to_have_count(1)
+    options.get_by_label(name).check()
+
+
 def test_an_employee_aligns_a_goal_to_the_team_goal_and_the_manager_sees_it(page, live_server):
     personas = build_personas()
     quarter = quarter_of(timezone.localdate())
@@ -40,9 +48,8 @@ def test_an_employee_aligns_a_goal_to_the_team_goal_and_the_manager_sees_it(page
     expect(page.get_by_role("heading", name="Goals")).to_be_visible()
     page.get_by_role("link", name="New goal").click()
     page.get_by_label("Title").fill("Automate the Almere planning")
-    page.get_by_label("Contributes to").select_option(
-        label="Plan every route the evening before · Planning"
-    )
+    # The goal picker suggests the team's goals; a search (htmx) finds them too.
+    choose(page, "parent", "evening", "Plan every route the evening before")
     page.get_by_label("Key result (1)").fill("Routes generated automatically")
     page.get_by_label("Start (1)").fill("0")
     page.get_by_label("Target (1)").fill("40")
@@ -76,3 +83,34 @@ def test_an_employee_aligns_a_goal_to_the_team_goal_and_the_manager_sees_it(page
     expect(node.locator("ul[role=group]")).to_contain_text("Automate the Almere planning")
     expect(node).to_have_attribute("aria-expanded", "true")
     page.screenshot(path="test-results/goals-tree.png", full_page=True)
+
+
+def test_hr_picks_the_team_and_the_goals_offered_follow_it(page, live_server):
+    personas = build_personas()
+    quarter = quarter_of(timezone.localdate())
+    services.goal_create(
+        actor=personas.hr.user,
+        level=Goal.Level.TEAM,
+        team=personas.operations,
+        title="Operations delivers what it promises",
+        kind=Goal.Kind.MILESTONE,
+        visibility=Goal.Visibility.ORGANISATION,
+        period=Goal.Period.QUARTER,
+        start_date=quarter.start,
+        end_date=quarter.end,
+    )
+
+    sign_in(page, live_server, personas.hr.user.email)
+    page.goto(f"{live_server.url}/goals/new/?level=team")
+    page.get_by_label("Title").fill("Plan the peak season")
+    parent_options = page.locator("#parent-options")
+    expect(parent_options).not_to_contain_text("Operations delivers what it promises")
+    choose(page, "team", "plan", "Planning")
+    # Planning is under Operations: Operations' goal is offered once the team is chosen.
+    expect(parent_options).to_contain_text("Operations delivers what it promises")
+    parent_options.get_by_label("Operations delivers what it promises").check()
+    page.screenshot(path="test-results/goals-pickers.png", full_page=True)
+    page.get_by_role("button", name="Save goal").click()
+    expect(page.locator("h1")).to_have_text("Plan the peak season")
+    expect(page.locator(".breadcrumbs")).to_contain_text("Operations delivers what it promises")
+    assert Goal.objects.get(title="Plan the peak season").team == personas.planning

@@ -318,6 +318,20 @@ def _new(query: str = "", **ids):
     )
 
 
+def _pick(name: str, query: str = "", **ids):
+    """A picker of the goal form (`name`), with the query string the form would send."""
+    return lambda p: (
+        reverse(name)
+        + query.format(**{key: getattr(p, attr).public_id for key, attr in ids.items()})
+    )
+
+
+def _pick_for_edit(**goal_fields):
+    return lambda p: (
+        reverse("goals:pick_parent") + f"?goal={_goal(p, **goal_fields).public_id}&parent_q=pl"
+    )
+
+
 PROGRESS = {"progress": "40", "status": "at_risk", "comment": "Two drivers ill", "version": "1"}
 KEY_RESULT = {"title": "Routes planned", "unit": "number", "start_value": "0", "target_value": "20"}
 
@@ -326,6 +340,7 @@ PAGE_ROWS += [
     Row("goals:team", lambda p: reverse("goals:team"), everyone(OK)),
     Row("goals:organisation", lambda p: reverse("goals:organisation"), everyone(OK)),
     Row("goals:tree", lambda p: reverse("goals:tree"), everyone(OK)),
+    Row("goals:not_aligned", lambda p: reverse("goals:not_aligned"), everyone(OK)),
     Row("goals:search", lambda p: reverse("goals:search"), everyone(OK)),
     Row(
         "goals:search (someone's goals)",
@@ -344,6 +359,30 @@ PAGE_ROWS += [
         only(PLANNING_LEADS, OK),
     ),
     Row("goals:new (for the organisation)", _new("?level=organisation"), only(("hr", "admin"), OK)),
+    # The goal form's pickers answer whoever may open the form they belong to.
+    Row("goals:pick_team", _pick("goals:pick_team", "?team_q=pl"), only(PLANNING_LEADS, OK)),
+    Row("goals:pick_parent", _pick("goals:pick_parent", "?parent_q=pl"), everyone(OK)),
+    Row(
+        "goals:pick_parent (for the employee)",
+        _pick("goals:pick_parent", "?owner={owner}&parent_q=pl", owner="employee"),
+        only(EMPLOYEE_CHAIN, OK),
+    ),
+    Row(
+        "goals:pick_parent (for Planning)",
+        _pick("goals:pick_parent", "?level=team&team={team}&parent_q=pl", team="planning"),
+        only(PLANNING_LEADS, OK),
+    ),
+    Row(
+        "goals:pick_parent (for the organisation)",
+        _pick("goals:pick_parent", "?level=organisation&parent_q=pl"),
+        only(("hr", "admin"), OK),
+    ),
+    Row("goals:pick_parent (editing)", _pick_for_edit(), only(EMPLOYEE_CHAIN, OK)),
+    Row(
+        "goals:pick_parent (editing, private)",
+        _pick_for_edit(visibility="private"),
+        only(EMPLOYEE_CHAIN, OK),
+    ),
     Row("goals:detail", _page("goals:detail"), everyone(OK)),
     Row(
         "goals:detail (private)",

@@ -240,6 +240,38 @@ def test_a_stale_edit_is_refused_and_what_was_typed_is_kept(client, personas):
     assert goal.title == "My new title" and goal.description == "My careful words"
 
 
+def test_editing_a_goal_keeps_the_goal_it_contributes_to_when_the_editor_cannot_see_it(
+    client, personas
+):
+    theirs = create(
+        personas.peer, title="Peer's quiet plan", visibility=Goal.Visibility.ORGANISATION
+    )
+    goal = create(personas.employee, parent=theirs, title="Mine, aligned")
+    # The peer makes their goal private afterwards: the employee no longer sees it.
+    Goal.objects.filter(pk=theirs.pk).update(visibility=Goal.Visibility.PRIVATE)
+    client.force_login(personas.employee.user)
+
+    html = html_of(client.get(url("goals:edit", goal)))
+    assert "A goal you cannot see" in html and "stays as it is" in html
+    assert "Peer&#x27;s quiet plan" not in html and str(theirs.public_id) not in html
+    assert 'name="parent" value="keep" checked' in html
+
+    data = edit_data(goal, title="Mine, renamed", parent="keep")
+    assert client.post(url("goals:edit", goal), data).status_code == 302
+    goal.refresh_from_db()
+    assert goal.title == "Mine, renamed" and goal.parent_id == theirs.pk
+
+    # Choosing no goal still unlinks it; "keep" means nothing on another goal's form.
+    data = edit_data(goal, parent="")
+    assert client.post(url("goals:edit", goal), data).status_code == 302
+    goal.refresh_from_db()
+    assert goal.parent_id is None
+    other = create(personas.employee, title="Unaligned")
+    assert client.post(url("goals:edit", other), edit_data(other, parent="keep")).status_code == 200
+    other.refresh_from_db()
+    assert other.parent_id is None
+
+
 def test_someone_who_may_only_see_a_goal_cannot_open_its_forms(client, personas):
     goal = create(personas.employee, visibility=Goal.Visibility.ORGANISATION)
     client.force_login(personas.outsider.user)
@@ -595,25 +627,82 @@ def test_the_tree_shows_the_top_and_opens_on_demand(client, personas):
     )
     create(personas.employee, parent=team_goal, title="Automate the Almere planning")
     create(personas.peer, parent=team_goal, title="Part of Piet")
+    create(personas.employee, parent=top, title="Learn the new planning system")
+    loose_team_goal = create(
+        personas.manager, level=Goal.Level.TEAM, team=personas.planning, title="Tidy the depot"
+    )
+    create(personas.employee, title="Read a book about logistics")
     client.force_login(personas.employee.user)
     html = html_of(client.get(url("goals:tree")))
-    assert "Deliver 98% of parcels on time" in html and "1 aligned goal" in html
+    # The organisation's goals, then the teams' that contribute to none: not personal goals.
+    assert html.index("Deliver 98% of parcels on time") < html.index(loose_team_goal.title)
+    assert "2 aligned goals" in html
+    assert "Read a book about logistics" not in html
+    assert f"{url('goals:not_aligned')}?period=" in html
     assert "Plan every route the evening before" not in html  # loaded when opened
     assert "Goals you may not see are left out" in html
 
+    # A level: the team's goals before the personal ones.
     html = html_of(client.get(url("goals:children", top)))
-    assert "Plan every route the evening before" in html and "2 aligned goals" in html
+    assert html.index("Plan every route the evening before") < html.index("Learn the new")
+    assert "2 aligned goals" in html
     html = html_of(client.get(url("goals:children", team_goal)))
     assert "Automate the Almere planning" in html and "Part of Piet" in html
 
 
-def test_the_tree_pages_wide_levels(client, personas):
+def test_the_tree_pages_wide_levels_and_counts_up_to_a_limit(client, personas, monkeypatch):
+    monkeypatch.setattr("stip.goals.queries.CHILDREN_COUNTED", 55)
     top = create(personas.hr, level=Goal.Level.ORGANISATION)
     GoalFactory.create_batch(60, parent=top)
     client.force_login(personas.hr.user)
+    assert "55+ aligned goals" in html_of(client.get(url("goals:tree")))
+
     html = html_of(client.get(url("goals:children", top)))
     assert html.count('class="goal-node"') == 50
-    assert "Show more (50 of 60 shown)" in html
+    assert "Show more" in html and "?page=2" in html
+    html = html_of(client.get(url("goals:children", top), {"page": "2"}))
+    assert html.count('class="goal-node"') == 10
+    assert "Show more" not in html
+
+
+def test_goals_that_contribute_to_no_goal_are_listed_apart(client, personas):
+    team_goal = create(
+        personas.manager, level=Goal.Level.TEAM, team=personas.planning, title="Plan ahead"
+    )
+    create(personas.employee, parent=team_goal, title="Plan the Almere routes")
+    create(personas.employee, title="Read a book about logistics")
+    create(personas.peer, title="Private plan of Piet", visibility=Goal.Visibility.PRIVATE)
+    create(personas.outsider, title="Close the books", visibility=Goal.Visibility.ORGANISATION)
+
+    client.force_login(personas.employee.user)
+    html = html_of(client.get(url("goals:not_aligned")))
+    assert "Read a book about logistics" in html and "Close the books" in html
+    assert "Plan the Almere routes" not in html  # it contributes to the team's goal
+    assert "Plan ahead" not in html  # a team goal: at the top of the tree
+    assert "Private plan of Piet" not in html
+    client.force_login(personas.manager.user)
+    assert "Private plan of Piet" in html_of(client.get(url("goals:not_aligned")))
+
+    next_quarter = quarter_of(timezone.localdate() + datetime.timedelta(days=92))
+    html = html_of(client.get(url("goals:not_aligned"), {"period": next_quarter.key}))
+    assert "Every personal goal in" in html
+
+
+def test_lists_page_without_counting_every_goal(client, personas):
+    for index in range(55):
+        create(personas.employee, title=f"Goal {index:02}")
+    client.force_login(personas.employee.user)
+
+    html = html_of(client.get(url("goals:search")))
+    assert "Goal 00" in html and "Goal 49" in html and "Goal 50" not in html
+    assert "Page 1" in html and 'rel="next"' in html and 'rel="prev"' not in html
+    html = html_of(client.get(url("goals:search"), {"page": "2"}))
+    assert "Goal 50" in html and "Goal 54" in html and "Goal 49" not in html
+    assert 'rel="prev"' in html and 'rel="next"' not in html
+    html = html_of(client.get(url("goals:search"), {"page": "3"}))
+    assert "There are no more goals that match this search." in html
+    html = html_of(client.get(url("goals:not_aligned"), {"page": "2"}))
+    assert "Goal 54" in html and 'rel="prev"' in html
 
 
 def test_all_goals_searches_and_filters(client, personas):
@@ -632,6 +721,7 @@ def test_all_goals_searches_and_filters(client, personas):
     html = found(q="almere")
     assert "Automate route planning" in html and "Train new drivers" not in html
     assert "<html" not in html
+    assert "Page 1" not in html  # one page: no pager
     html = found(status="at_risk")
     assert "Close the books" in html and "Train new drivers" not in html
     html = found(level="team")
@@ -720,6 +810,11 @@ def grow_tree(personas, n):
         GoalFactory(parent=root, owner=personas.peer)
 
 
+def grow_not_aligned(personas, n):
+    for _ in range(n - Goal.objects.filter(parent__isnull=True, level="personal").count()):
+        GoalFactory(owner=PersonFactory(team=personas.planning, manager=personas.manager))
+
+
 def children_parent(personas):
     return Goal.objects.filter(title="Parent").first() or GoalFactory(
         level="team", owner=None, team=personas.planning, title="Parent"
@@ -781,18 +876,22 @@ QUERY_BUDGETS = [
     ("goals:team", None, "manager", grow_team, 7),
     # + count and one page of organisation goals.
     ("goals:organisation", None, "hr", grow_organisation, 4),
-    # + count and one page of the top of the tree, visible children counted in a subquery.
-    ("goals:tree", None, "manager", grow_tree, 4),
-    # + the goal; count and one page of its children, their visible children counted.
-    ("goals:children", children_parent, "manager", grow_children, 5),
-    # + the team filter's options; count and one page of goals.
-    ("goals:search", None, "manager", grow_search, 5),
+    # + one page of the top of the tree and one row more (no count), visible children counted
+    # up to a limit in a subquery.
+    ("goals:tree", None, "manager", grow_tree, 3),
+    # + one page of the personal goals aligned to nothing and one row more.
+    ("goals:not_aligned", None, "manager", grow_not_aligned, 3),
+    # + the goal; one page of its children and one row more, their visible children counted.
+    ("goals:children", children_parent, "manager", grow_children, 4),
+    # + the team filter's options; one page of goals and one row more.
+    ("goals:search", None, "manager", grow_search, 4),
     # + the goal with owner, team, parent and creator; the parent if I may see it; the goals
-    # contributing to it; its key results; its updates and comments with their authors.
-    ("goals:detail", detail_goal, "manager", grow_detail, 8),
+    # contributing to it; its key results; its newest updates with their authors, how many
+    # there are, and the points of the chart; its comments with their authors.
+    ("goals:detail", detail_goal, "manager", grow_detail, 10),
     # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
     # the conversations and feedback cards included).
-    ("home", None, "employee", grow_home, 13),
+    ("home", None, "employee", grow_home, 12),
 ]
 
 

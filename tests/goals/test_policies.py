@@ -1,5 +1,6 @@
 """Who sees which goal, on every page that shows goals: the detail page, the team page, search,
-the alignment tree and its fragments, and the home page's strategic goals card."""
+the alignment tree and its fragments, the goals aligned to nothing, and the home page's
+strategic goals card."""
 
 import pytest
 from django.urls import reverse
@@ -85,6 +86,17 @@ def test_a_private_goal_is_shown_to_the_owner_their_chain_and_hr_only(
     assert (PRIVATE_TITLE in home) is sees
 
 
+@pytest.mark.parametrize("role", SEES_PRIVATE + NOT_PRIVATE)
+def test_a_private_goal_aligned_to_nothing_is_listed_apart_for_those_who_see_it(
+    client, personas, role
+):
+    create(personas.employee, title=PRIVATE_TITLE, visibility=Goal.Visibility.PRIVATE)
+    client.force_login(getattr(personas, role).user)
+
+    assert (PRIVATE_TITLE in text(get(client, "goals:not_aligned"))) is (role in SEES_PRIVATE)
+    assert PRIVATE_TITLE not in text(get(client, "goals:tree"))
+
+
 def test_a_goal_shared_with_the_team_is_seen_by_a_teammate_not_an_outsider(client, personas):
     goal = create(personas.employee, title="Shared with Planning", visibility="team")
     for role, sees in [
@@ -97,7 +109,7 @@ def test_a_goal_shared_with_the_team_is_seen_by_a_teammate_not_an_outsider(clien
         client.force_login(getattr(personas, role).user)
         assert get(client, "goals:detail", goal).status_code == (200 if sees else 404), role
         assert ("Shared with Planning" in text(get(client, "goals:search"))) is sees, role
-        assert ("Shared with Planning" in text(get(client, "goals:tree"))) is sees, role
+        assert ("Shared with Planning" in text(get(client, "goals:not_aligned"))) is sees, role
 
 
 def test_a_team_goal_is_seen_by_its_members_and_the_teams_managers(client, personas):
