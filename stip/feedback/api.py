@@ -606,6 +606,32 @@ def _value_ref(public_id: UUID | None, *, source: str = "body") -> CompanyValue 
     return value
 
 
+# What `FeedbackOut` shows of the feedback and the rows joined to it, and what the policies
+# ask of its request: reading every column of six tables cost a page of 50 more than the rest
+# of its Python (16 timestamps a row turned into datetimes).
+FEEDBACK_OUT = (
+    "public_id",
+    "created_at",
+    "text",
+    "visibility",
+    "helpful_at",
+    "author__public_id",
+    "author__first_name",
+    "author__last_name",
+    "recipient__public_id",
+    "recipient__first_name",
+    "recipient__last_name",
+    "goal__public_id",
+    "goal__title",
+    "value__public_id",
+    "value__name_en",
+    "value__name_nl",
+    "request__public_id",
+    "request__requester",
+    "request__shared_with_subject_at",
+)
+
+
 def _feedback(user) -> QuerySet:
     """Feedback the caller may read, with whether they may see its goal and its request (a
     hidden goal or request must not leak, not even its id) and its reply count: one query."""
@@ -619,6 +645,7 @@ def _feedback(user) -> QuerySet:
     return (
         policies.feedback_visible_to(Feedback.objects.all(), user)
         .select_related("author", "recipient", "value", "goal", "request")
+        .only(*FEEDBACK_OUT)
         .annotate(
             goal_visible=Exists(Goal.objects.visible_to(user).filter(pk=OuterRef("goal_id"))),
             request_visible=Exists(
@@ -706,10 +733,9 @@ def _visible_request(request: HttpRequest, public_id: UUID) -> FeedbackRequest:
 
 
 def _praise(request: HttpRequest, page: dict[str, Any]) -> dict[str, Any]:
-    """Reaction counts and the caller's own reactions for one page of praise: two queries."""
+    """Reaction counts and the caller's own reactions for one page of praise: one query."""
     ids = [praise.pk for praise in page["results"]]
-    counts = queries.reaction_counts(ids) if ids else {}
-    mine = queries.my_reactions(person_of(request.user), ids) if ids else set()
+    counts, mine = queries.reactions_to(ids, person_of(request.user))
     for praise in page["results"]:
         praise.reaction_counts = counts.get(praise.pk, {})
         praise.mine = {kind for praise_id, kind in mine if praise_id == praise.pk}

@@ -21,10 +21,11 @@ import dataclasses
 import datetime
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from stip.feedback import services
@@ -431,6 +432,9 @@ def _praise(story: _Story) -> tuple[int, int]:
     )
     moments.append(story.moment(2, sanne_peer))
     praise = Praise.objects.bulk_create(rows)
+    # What `services.praise_give` counts as it writes each praise.
+    for value, n in Counter(item.value_id for item in praise if item.value_id).items():
+        CompanyValue.objects.filter(pk=value).update(praise_count=F("praise_count") + n)
     reactions = []
     for item, at in zip(praise, moments, strict=True):
         story.stamp(item, at)

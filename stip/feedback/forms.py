@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from stip.core.forms import OptionsSelect
 from stip.core.policies import person_of
 from stip.feedback.models import (
     MAX_TEXT,
@@ -128,6 +129,7 @@ class FeedbackForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No goal —"),
+        widget=OptionsSelect,
     )
     value = forms.ModelChoiceField(
         label=_("Company value (optional)"),
@@ -135,6 +137,7 @@ class FeedbackForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No value —"),
+        widget=OptionsSelect,
     )
 
     def __init__(self, data=None, *, actor, recipient: Person | None = None):
@@ -228,6 +231,7 @@ class RequestForm(SubjectLabelMixin, forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=None,
+        widget=OptionsSelect,
     )
     question = _text(
         _("What would you like to know?"),
@@ -261,6 +265,7 @@ class PraiseForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No particular value —"),
+        widget=OptionsSelect,
     )
     text = _text(_("What did they do?"), rows=4)
 
@@ -290,6 +295,7 @@ class PraiseFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("All teams"),
+        widget=OptionsSelect,
     )
     value = forms.ModelChoiceField(
         label=_("Company value"),
@@ -297,20 +303,15 @@ class PraiseFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("All values"),
+        widget=OptionsSelect,
     )
 
     def __init__(self, *args, **kwargs):
         from stip.people.queries import teams_for_filter
 
         super().__init__(*args, **kwargs)
-        # The top two levels of the team tree are offered (the filter includes sub-teams), plus
-        # the team asked for: every team of a large organisation as an <option> cost ~55 of the
-        # wall's ~65 ms at 10,000 people (1,175 teams), as it did on the directory.
-        offered = Q(parent__isnull=True) | Q(parent__parent__isnull=True)
         chosen = parse_uuid(self.data.get("team")) if self.is_bound else None
-        if chosen is not None:
-            offered |= Q(public_id=chosen)
-        self.fields["team"].queryset = teams_for_filter().filter(offered)
+        self.fields["team"].queryset = teams_for_filter(chosen)
         # Inactive values too: old praise can still be found by the value it was given for.
         self.fields["value"].queryset = CompanyValue.objects.order_by("-active", "position", "pk")
 
@@ -340,6 +341,7 @@ class QuestionSetForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("A new scale, with the levels below"),
+        widget=OptionsSelect,
     )
     scale_name_en = forms.CharField(
         label=_("New scale's name (English)"), max_length=120, required=False
@@ -360,7 +362,10 @@ class LevelForm(forms.Form):
 
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=Question.Kind.choices, initial=Question.Kind.RATING
+        label=_("Kind"),
+        choices=Question.Kind.choices,
+        initial=Question.Kind.RATING,
+        widget=OptionsSelect,
     )
     text_en = forms.CharField(label=_("Question (English)"), max_length=300, required=False)
     text_nl = forms.CharField(label=_("Question (Dutch)"), max_length=300, required=False)
@@ -404,13 +409,17 @@ CHOSEN_PERSPECTIVES = (Perspective.PEER, Perspective.REPORT, Perspective.OTHER)
 
 class RoundForm(SubjectLabelMixin, forms.Form):
     subject = forms.ModelChoiceField(
-        label=_("360° feedback about"), queryset=Person.objects.none(), to_field_name="public_id"
+        label=_("360° feedback about"),
+        queryset=Person.objects.none(),
+        to_field_name="public_id",
+        widget=OptionsSelect,
     )
     question_set = forms.ModelChoiceField(
         label=_("Questions"),
         queryset=QuestionSet.objects.none(),
         to_field_name="public_id",
         empty_label=_("— Choose a question set —"),
+        widget=OptionsSelect,
     )
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     peer = PeopleField(label=_("Peers"), required=False)

@@ -38,6 +38,10 @@ class CompanyValue(PublicModel, BilingualName):
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # How much praise names the value, counted by `services.praise_give` as it writes the praise
+    # (no service deletes praise or changes its value, and the value protects its praise): the
+    # values page counted each value's praise on the whole wall, 7 ms of SQL at 100,000 people.
+    praise_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("company value")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 
 from stip.feedback import policies
 from stip.feedback.anonymity import Plan, plan_groups
@@ -17,11 +17,36 @@ from stip.feedback.models import (
     Perspective,
     Praise,
     Question,
+    Reaction,
     RequestRecipient,
     Response,
     Round,
 )
 from stip.people.models import Person, Team
+
+# The columns of two people a row of a list links to by name.
+_AUTHOR_AND_RECIPIENT = (
+    "author__public_id",
+    "author__first_name",
+    "author__last_name",
+    "recipient__public_id",
+    "recipient__first_name",
+    "recipient__last_name",
+)
+# What a row of feedback in a list shows (`_feedback_items.html`): its goal and request are
+# only on its own page. Every column of the six tables joined cost a page of 25 rows more
+# Python than its SQL.
+FEEDBACK_ROW = (
+    "public_id",
+    "created_at",
+    "text",
+    "visibility",
+    "helpful_at",
+    "request",
+    *_AUTHOR_AND_RECIPIENT,
+    "value__name_en",
+    "value__name_nl",
+)
 
 
 def _feedback(user):
@@ -30,12 +55,20 @@ def _feedback(user):
     )
 
 
+def _feedback_rows(user):
+    return (
+        policies.feedback_visible_to(Feedback.objects.all(), user)
+        .select_related("author", "recipient", "value")
+        .only(*FEEDBACK_ROW)
+    )
+
+
 def feedback_received(user, person: Person):
-    return _feedback(user).filter(recipient=person).order_by("-created_at", "-pk")
+    return _feedback_rows(user).filter(recipient=person).order_by("-created_at", "-pk")
 
 
 def feedback_given(user, person: Person):
-    return _feedback(user).filter(author=person).order_by("-created_at", "-pk")
+    return _feedback_rows(user).filter(author=person).order_by("-created_at", "-pk")
 
 
 def feedback_detail(user, public_id):
@@ -69,6 +102,20 @@ def requests_made(user, person: Person):
     )
 
 
+# What a row of a list of requests shows (`_request_items.html`).
+REQUEST_ROW = (
+    "public_id",
+    "created_at",
+    "question",
+    "due_date",
+    "shared_with_subject_at",
+    "requester__first_name",
+    "requester__last_name",
+    "subject__first_name",
+    "subject__last_name",
+)
+
+
 def requests_of(user, person: Person):
     """Requests `person` made or that are about them, as far as `user` may see them: their own
     requests, a manager's about them once shared, and those `user` asked or is asked in."""
@@ -76,6 +123,7 @@ def requests_of(user, person: Person):
         policies.requests_visible_to(FeedbackRequest.objects.all(), user)
         .filter(Q(requester=person) | Q(subject=person))
         .select_related("requester", "subject")
+        .only(*REQUEST_ROW)
         .annotate(
             asked=Count("recipients", distinct=True),
             answered=Count(
@@ -90,7 +138,7 @@ def requests_of(user, person: Person):
 
 def request_answers(user, request: FeedbackRequest):
     """The answers to a request that `user` may read (the requester all, a respondent theirs)."""
-    return _feedback(user).filter(request=request).order_by("created_at", "pk")
+    return _feedback_rows(user).filter(request=request).order_by("created_at", "pk")
 
 
 def requests_to_answer(person: Person):
@@ -98,6 +146,7 @@ def requests_to_answer(person: Person):
     return (
         RequestRecipient.objects.filter(respondent=person, status=RequestRecipient.Status.PENDING)
         .select_related("request__requester", "request__subject")
+        .only(*(f"request__{column}" for column in REQUEST_ROW))
         .order_by("request__due_date", "pk")
     )
 
@@ -111,14 +160,42 @@ def rounds_to_answer(person: Person):
             round__status=Round.Status.OPEN,
         )
         .select_related("round__subject")
+        .only(
+            "perspective",
+            "round__public_id",
+            "round__closes_on",
+            "round__subject__first_name",
+            "round__subject__last_name",
+        )
         .order_by("round__closes_on", "pk")
     )
 
 
+# What a card of praise shows, on the pages and in the API: every column of the five tables
+# joined cost a page of 25 cards more Python than its SQL.
+PRAISE_CARD = (
+    "public_id",
+    "text",
+    "created_at",
+    "author__public_id",
+    "author__first_name",
+    "author__last_name",
+    "recipient__public_id",
+    "recipient__first_name",
+    "recipient__last_name",
+    "recipient__team__name",
+    "value__public_id",
+    "value__name_en",
+    "value__name_nl",
+)
+
+
+def _praise_cards(praise):
+    return praise.select_related("author", "recipient__team", "value").only(*PRAISE_CARD)
+
+
 def praise_wall(user, *, team: Team | None = None, value: CompanyValue | None = None):
-    praise = policies.praise_visible_to(Praise.objects.all(), user).select_related(
-        "author", "recipient__team", "value"
-    )
+    praise = _praise_cards(policies.praise_visible_to(Praise.objects.all(), user))
     if team is not None:
         praise = praise.filter(recipient__team__path__startswith=team.path)
     if value is not None:
@@ -126,41 +203,59 @@ def praise_wall(user, *, team: Team | None = None, value: CompanyValue | None = 
     return praise.order_by("-created_at", "-pk")
 
 
+def praise_between(praise, start: int, end: int):
+    """The praise of `praise` (the wall as `praise_wall` filters it) from `start` up to `end` in
+    its order, found by their ids first: the ids from the order's index alone, then those rows
+    with their people and values. Asked in one, an OFFSET read the people of every praise it
+    skipped (7 ms for page 40 at 100,000 people, 0.1 ms this way)."""
+    ids = praise.values("pk")[start:end]
+    return _praise_cards(Praise.objects.filter(pk__in=ids)).order_by("-created_at", "-pk")
+
+
 def praise_for(user, person: Person):
     return praise_wall(user).filter(recipient=person)
 
 
-def reaction_counts(praise_ids) -> dict[int, dict[str, int]]:
-    """{praise id: {kind: count}} for one page of praise: one query."""
-    from stip.feedback.models import Reaction
-
+def reactions_to(
+    praise_ids, person: Person | None
+) -> tuple[dict[int, dict[str, int]], set[tuple[int, str]]]:
+    """For one page of praise: how many of each reaction every praise has, {praise id: {kind:
+    count}}, and the reactions `person` gave, {(praise id, kind)}. One query."""
     counts: dict[int, dict[str, int]] = {}
+    mine: set[tuple[int, str]] = set()
+    given = Count("pk", filter=Q(person=person)) if person is not None else Value(0)
     rows = (
         Reaction.objects.filter(praise_id__in=list(praise_ids))
         .values("praise_id", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), given=given)
     )
     for row in rows:
         counts.setdefault(row["praise_id"], {})[row["kind"]] = row["n"]
-    return counts
-
-
-def my_reactions(person: Person | None, praise_ids) -> set[tuple[int, str]]:
-    """{(praise id, kind)} that `person` gave, for one page of praise: one query."""
-    from stip.feedback.models import Reaction
-
-    if person is None:
-        return set()
-    return set(
-        Reaction.objects.filter(praise_id__in=list(praise_ids), person=person).values_list(
-            "praise_id", "kind"
-        )
-    )
+        if row["given"]:
+            mine.add((row["praise_id"], row["kind"]))
+    return counts, mine
 
 
 def rounds(user):
     return policies.rounds_visible_to(Round.objects.all(), user).select_related(
         "subject", "started_by", "question_set"
+    )
+
+
+def round_rows(user):
+    """Rounds for a list (`_round_items.html`): only what a row shows."""
+    return (
+        policies.rounds_visible_to(Round.objects.all(), user)
+        .select_related("subject", "question_set")
+        .only(
+            "public_id",
+            "status",
+            "closes_on",
+            "subject__first_name",
+            "subject__last_name",
+            "question_set__name_en",
+            "question_set__name_nl",
+        )
     )
 
 

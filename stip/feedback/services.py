@@ -252,9 +252,12 @@ def praise_give(
         raise PermissionDenied
     if value is not None and not value.active:
         raise ValidationError({"value": [_("This value is no longer in use.")]})
-    return Praise.objects.create(
+    praise = Praise.objects.create(
         author=_person_of(author), recipient=recipient, value=value, text=clean_text(text)
     )
+    if value is not None:
+        CompanyValue.objects.filter(pk=value.pk).update(praise_count=F("praise_count") + 1)
+    return praise
 
 
 @transaction.atomic
@@ -295,7 +298,20 @@ def value_save(
     value.name_en, value.name_nl = name_en.strip(), name_nl.strip()
     value.description_en, value.description_nl = description_en.strip(), description_nl.strip()
     value.active = active
-    value.save()
+    if before is None:
+        value.save()
+    else:
+        # Not `praise_count`: praise given meanwhile counted it in the database.
+        value.save(
+            update_fields=[
+                "name_en",
+                "name_nl",
+                "description_en",
+                "description_nl",
+                "active",
+                "updated_at",
+            ]
+        )
     audit_record(
         actor=actor,
         action="feedback.value_saved",

@@ -88,6 +88,11 @@ def test_the_values_the_scale_and_the_question_set_in_both_languages():
         ("Elke dag beter", "Better every day"),
     ]
     assert all(v.description_nl and v.description_en for v in CompanyValue.objects.all())
+    # Each value's praise is counted as the services count it.
+    assert [v.praise_count for v in CompanyValue.objects.order_by("pk")] == [
+        Praise.objects.filter(value=v).count() for v in CompanyValue.objects.order_by("pk")
+    ]
+    assert sum(v.praise_count for v in CompanyValue.objects.all()) > 0
     question_set = QuestionSet.objects.get()
     questions = list(question_set.questions.order_by("position"))
     assert [q.kind for q in questions] == ["rating"] * 4 + ["open"] * 2

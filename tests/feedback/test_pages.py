@@ -446,12 +446,34 @@ def test_praise_for_a_value_is_on_the_wall_and_the_profile(client, personas):
     assert "You rerouted the trucks" not in found and "Thanks for the budget" in found
     found = wall_for(value=str(customer_first.public_id))
     assert "You rerouted the trucks" in found and "Thanks for the budget" not in found
+    assert "1 message of praise" in found
+    assert "2 messages of praise" in wall_for()
     assert "No praise here yet." in wall_for(value=str(together.public_id))
 
     client.force_login(personas.outsider.user)
     profile = html_of(client.get(url("people:profile", personas.employee)))
     assert "You rerouted the trucks" in profile and "Customer first" in profile
     assert url("feedback:person", personas.employee) in profile
+
+
+def test_the_walls_later_pages_hold_the_older_praise_in_order(client, personas):
+    customer_first = value()
+    for n in range(30):
+        services.praise_give(
+            author=personas.peer.user,
+            recipient=personas.employee,
+            text=f"Praise number {n}",
+            value=customer_first if n % 2 else None,
+        )
+    client.force_login(personas.manager.user)
+
+    second = html_of(client.get(url("feedback:praise"), {"page": 2}))
+    assert re.findall(r"Praise number (\d+)", second) == ["4", "3", "2", "1", "0"]
+    assert "30 messages of praise" in second and "Page 2 of 2" in second
+    # Filtered by the value: its stored count, and its own praise only.
+    first = html_of(client.get(url("feedback:praise"), {"value": customer_first.public_id}))
+    assert "15 messages of praise" in first and "Page 2" not in first
+    assert re.findall(r"Praise number (\d+)", first) == [str(n) for n in range(29, 0, -2)]
 
 
 def test_the_wall_offers_the_top_two_levels_of_teams_and_the_one_asked_for(client, personas):
@@ -523,6 +545,12 @@ def test_hr_keeps_the_company_values_in_both_languages(client, personas):
     assert response.status_code == 302
     own_it.refresh_from_db()
     assert own_it.name_nl == "Eigen verantwoordelijkheid" and own_it.active
+    # The list counts its praise.
+    services.praise_give(
+        author=personas.peer.user, recipient=personas.employee, text="Thanks!", value=own_it
+    )
+    values = html_of(client.get(url("feedback:values")))
+    assert re.search(r"<td>Eigen verantwoordelijkheid</td>\s*<td>1</td>", values)
     response = client.post(url("feedback:value_active", own_it), {"active": "0"})
     assert "“Own it” is no longer in use." in html_of(client.get(response.url))
     own_it.refresh_from_db()
@@ -843,15 +871,15 @@ def employee(personas):
 
 QUERY_BUDGETS = [
     # + count and one page of praise with author, recipient (and team) and value; the reaction
-    # counts and my reactions for the page; the team and value filters' options.
-    ("feedback:praise", None, {}, "employee", grow_praise, 8),
+    # counts with mine among them for the page; the team and value filters' options.
+    ("feedback:praise", None, {}, "employee", grow_praise, 7),
     # + count and one page of what she received, with author, recipient, value, goal and
     # request joined; the "asked for" card: her open requests and open rounds.
     ("feedback:mine", None, {}, "employee", grow_received, 6),
     # The same for what she gave.
     ("feedback:mine", None, {"show": "given"}, "employee", grow_received, 6),
-    # + count and one page of her praise; reaction counts and mine; the "asked for" card.
-    ("feedback:mine", None, {"show": "praise"}, "employee", grow_praise, 8),
+    # + count and one page of her praise; reaction counts with mine; the "asked for" card.
+    ("feedback:mine", None, {"show": "praise"}, "employee", grow_praise, 7),
     # Her manager on her page: + the employee; count and one page of what she received.
     ("feedback:person", employee, {}, "manager", grow_received, 5),
     # + the round with subject, starter and question set; answers counted per perspective;

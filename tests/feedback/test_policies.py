@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from stip.feedback import services
+from stip.feedback.models import Round
+from stip.people.models import Person
 from tests.factories import PersonFactory
 from tests.feedback.builders import answer, start_round
 
@@ -176,3 +178,19 @@ def test_rounds_and_their_result_are_for_whom_they_may_be(client, personas, reco
         html = result.content.decode()
         assert "Comment 0" in html
         assert personas.peer.full_name not in html
+
+
+def test_a_round_is_seen_under_its_subjects_chain_and_not_by_a_namesake_path(client, personas):
+    # The chain is a prefix of the path: someone at "/<id>0/" is not under "/<id>/", although
+    # the strings begin alike (SQLite asks for the prefix as a range of the path index).
+    lookalike = PersonFactory(team=personas.finance)
+    director_path = personas.director.path
+    Person.objects.filter(pk=lookalike.pk).update(path=f"{director_path[:-1]}0/")
+    round_ = start_round(personas, peers=[])
+    lookalikes_round = start_round(personas, peers=[])
+    Round.objects.filter(pk=lookalikes_round.pk).update(subject=lookalike, started_by=lookalike)
+
+    client.force_login(personas.director.user)
+    rounds = page(client, "feedback:rounds")
+    assert reverse("feedback:round", args=[round_.public_id]) in rounds
+    assert reverse("feedback:round", args=[lookalikes_round.public_id]) not in rounds

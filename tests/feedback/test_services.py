@@ -6,7 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from stip.core.models import AuditEntry
 from stip.feedback import policies, queries, services
-from stip.feedback.models import Feedback, Participant, QuestionSet, Response
+from stip.feedback.models import (
+    CompanyValue,
+    Feedback,
+    Participant,
+    Praise,
+    QuestionSet,
+    Response,
+)
 from tests.factories import PersonFactory
 from tests.feedback.builders import answer, start_round
 
@@ -197,3 +204,20 @@ def test_manager_notes_are_never_for_the_report_and_for_hr_only_when_shared(pers
     assert not sees(personas.employee) and not sees(personas.peer) and not sees(personas.hr)
     services.manager_note_share(note=note, actor=personas.manager.user)
     assert sees(personas.hr) and not sees(personas.employee)
+
+
+def test_each_value_counts_its_praise_and_editing_the_value_keeps_the_count(personas):
+    own_it = services.value_save(actor=personas.hr.user, name_en="Own it", name_nl="Eigenaarschap")
+    # HR opened the value's form before the praise below was given.
+    opened = CompanyValue.objects.get(pk=own_it.pk)
+    for recipient in (personas.employee, personas.manager):
+        services.praise_give(
+            author=personas.peer.user, recipient=recipient, text="Thanks!", value=own_it
+        )
+    services.praise_give(author=personas.peer.user, recipient=personas.employee, text="Thanks!")
+    services.value_save(
+        actor=personas.hr.user, value=opened, name_en="Own it", name_nl="Eigen verantwoordelijkheid"
+    )
+    own_it.refresh_from_db()
+    assert own_it.name_nl == "Eigen verantwoordelijkheid"
+    assert own_it.praise_count == 2 == Praise.objects.filter(value=own_it).count()
