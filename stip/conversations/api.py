@@ -50,7 +50,7 @@ from stip.conversations.models import (
     Series,
 )
 from stip.conversations.pdf import report_filename
-from stip.core.policies import person_of
+from stip.core.policies import is_hr, person_of
 from stip.goals.models import Goal
 from stip.people.api import PersonRef
 from stip.people.models import Person
@@ -657,7 +657,7 @@ def _detail(request: HttpRequest, public_id: UUID) -> Meeting:
     meeting.action_list = actions[: queries.ACTIONS_SHOWN]
     meeting.more_action_items = len(actions) > queries.ACTIONS_SHOWN
     meeting.my_private_note = queries.private_note_of(user, meeting)
-    meeting.report_versions = list(queries.reports_of(user, meeting)) if meeting.is_formal else []
+    meeting.report_versions = queries.reports_of(user, meeting) if meeting.is_formal else []
     meeting.scale = _scale(meeting.rating_scale_id)
     return meeting
 
@@ -771,7 +771,7 @@ def _reports(user) -> QuerySet:
     return (
         FormalReport.objects.visible_to(user)
         .select_related("meeting__manager", "meeting__employee", "rating", "supersedes")
-        .annotate(superseded_by_visible=Subquery(corrections.values("public_id")[:1]))
+        .annotate(superseded_by_visible=Subquery(corrections.order_by().values("public_id")[:1]))
     )
 
 
@@ -785,7 +785,7 @@ def _report(request: HttpRequest, public_id: UUID) -> FormalReport:
 
 def _report_detail(request: HttpRequest, public_id: UUID) -> FormalReport:
     report = _report(request, public_id)
-    versions = list(queries.report_versions(report).visible_to(request.user))
+    versions = queries.report_versions(request.user, report)
     report.versions = versions
     newer = [v for v in versions if v.supersedes_id == report.pk]
     report.superseded_by_visible = newer[0].public_id if newer else None
@@ -1197,6 +1197,11 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination:
     conversation first: your drafts; once shared, your own, your reports' (at any depth) and,
     for HR, everyone's."""
     reports = _reports(request.user)
+    if is_hr(request.user):
+        # HR may read nearly every report: rather than sort them all, the database walks the
+        # conversations outside a series (every report's is one) newest first and stops after
+        # the page (`conv_meeting_series_when`). Anyone else's are few, and found first.
+        reports = reports.filter(meeting__series__isnull=True)
     if filters.employee is not None:
         reports = reports.filter(meeting__employee=_person(request, filters.employee, "employee"))
     if filters.kind is not None:
@@ -1209,7 +1214,9 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination:
         reports = reports.filter(acknowledged_at__isnull=False)
     if filters.current is not None:
         reports = reports.filter(superseded_by_visible__isnull=filters.current)
-    reports = reports.order_by("-meeting__scheduled_for", "-meeting__pk", "-version", "-pk")
+    # By the meeting's own order (newest first, then its id), as that index holds it: ordering
+    # by the report's `meeting_id` instead, which is the same value, makes SQLite sort.
+    reports = reports.order_by("meeting", "-version", "-pk")
     return paginate(request, reports, pagination)
 
 

@@ -257,7 +257,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(manager_id=manager_id, employee_id=employee_id)
 
     def with_people(self):
-        return self.select_related("manager__user", "employee__user", "series")
+        return self.select_related("manager", "employee", "series")
 
     def for_lists(self):
         """What a list row shows: the two people's names and the series. Not their accounts
@@ -344,7 +344,9 @@ class Meeting(PublicModel):
             # HR's overview: 1:1s a manager held in the last 90 days, and the last one; with
             # the kind, both are read from the index alone.
             models.Index(fields=["manager", "held_at", "kind"], name="conv_meeting_mgr_held_kind"),
-            # A series' meetings, newest first.
+            # A series' meetings, newest first; and, with no series, the ad-hoc and formal
+            # conversations newest first (the id comes with every SQLite index): the API's list
+            # of reports walks them and stops after a page.
             models.Index(fields=["series", "scheduled_for"], name="conv_meeting_series_when"),
         ]
 
@@ -694,6 +696,12 @@ class FormalReport(PublicModel):
                 condition=Q(responded_at__isnull=True) | Q(shared_at__isnull=False),
                 name="conversations_report_responded_after_shared",
             ),
+        ]
+        indexes = [
+            # The list of reports: each conversation's reports and whether they are shared,
+            # read from the index alone. HR's count (every shared report) reads no report row,
+            # and the shared reports about someone come without one either.
+            models.Index(fields=["meeting", "shared_at"], name="conv_report_meeting_shared"),
         ]
 
     def __str__(self) -> str:

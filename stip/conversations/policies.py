@@ -26,7 +26,7 @@ def _participant(user, meeting) -> Person | None:
 
 
 def _is_current(person: Person | None) -> bool:
-    return person is not None and person.user.is_active and not person.has_left
+    return person is not None and person.is_current
 
 
 # Meetings ------------------------------------------------------------------------------------
@@ -135,17 +135,35 @@ def can_complete_action_item(user, item) -> bool:
 
 
 def reports_visible_to(queryset, user):
+    """The reports `user` may read, for a list: the ones they wrote, and once shared, those
+    about them and anyone under them; HR reads every shared report.
+
+    In SQL, the list is one set of ids from two queries that each start from an index (the
+    person's meetings as the manager; the meetings of the people in their reporting line),
+    joined with `UNION ALL`: one `OR` across the meeting and the reporting line is served by no
+    index, so it read, joined and sorted every report (docs/performance.md, finding 10). HR
+    reads nearly every report, so theirs stays a test of each row. For one report, or the
+    versions of one meeting, `can_view_report` decides without gathering the list."""
+    from stip.conversations.models import FormalReport, Meeting
+
     person = person_of(user)
     if person is None:
         return queryset.none()
-    writer = Q(meeting__manager=person)
+    written = Meeting.objects.filter(manager=person).values("pk")
     if is_hr(user):
-        return queryset.filter(writer | Q(shared_at__isnull=False))
-    readers = Q(meeting__employee=person)
+        return queryset.filter(Q(meeting__in=written) | Q(shared_at__isnull=False))
     if person.path:
-        # The employee's management chain: a prefix test on the materialised path.
-        readers |= Q(meeting__employee__path__startswith=person.path)
-    return queryset.filter(writer | (Q(shared_at__isnull=False) & readers))
+        about = Q(
+            meeting__employee__in=Person.objects.db_manager(queryset.db)
+            .and_below(person)
+            .values("pk")
+        )
+    else:
+        about = Q(meeting__employee=person)
+    mine = FormalReport.objects.filter(meeting__in=written)
+    shared = FormalReport.objects.filter(about, shared_at__isnull=False)
+    ids = mine.order_by().values("pk").union(shared.order_by().values("pk"), all=True)
+    return queryset.filter(pk__in=ids)
 
 
 def can_view_report(user, report) -> bool:

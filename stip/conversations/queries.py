@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from stip.conversations import policies
 from stip.conversations.models import (
     CHECK_IN_KINDS,
     ActionItem,
@@ -81,8 +82,29 @@ def meeting_detail(user, public_id) -> Meeting:
     )
 
 
+# What the agenda shows of an item, its goal and its author (a goal's row holds much more).
+AGENDA_FIELDS = (
+    "public_id",
+    "meeting_id",
+    "source",
+    "text",
+    "question_id",
+    "position",
+    "discussed_at",
+    "goal__public_id",
+    "goal__status",
+    "author__person__public_id",
+    "author__person__first_name",
+    "author__person__last_name",
+)
+
+
 def agenda_of(meeting: Meeting) -> list[AgendaItem]:
-    return list(AgendaItem.objects.filter(meeting=meeting).select_related("author__person", "goal"))
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("author__person", "goal")
+        .only(*AGENDA_FIELDS)
+    )
 
 
 def answers_of(meeting: Meeting) -> dict[int, CheckInAnswer]:
@@ -93,6 +115,21 @@ def answers_of(meeting: Meeting) -> dict[int, CheckInAnswer]:
 def private_note_of(user, meeting: Meeting) -> PrivateNote | None:
     """The caller's own private note, and nobody else's: there is no other reader."""
     return PrivateNote.objects.of(user).filter(meeting=meeting).first()
+
+
+# What a list of action items shows of each, its owner and the meeting it was agreed in.
+ACTION_FIELDS = (
+    "public_id",
+    "text",
+    "due_date",
+    "done_at",
+    "owner__public_id",
+    "owner__first_name",
+    "owner__last_name",
+    "meeting__public_id",
+    "meeting__kind",
+    "meeting__scheduled_for",
+)
 
 
 def action_items_for(meeting: Meeting):
@@ -111,6 +148,7 @@ def action_items_for(meeting: Meeting):
         )
         .filter(Q(meeting=meeting) | earlier)
         .select_related("owner", "meeting")
+        .only(*ACTION_FIELDS)
         .annotate(
             carried=Case(
                 When(meeting=meeting, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -137,28 +175,46 @@ def revisions_of(meeting: Meeting):
     return SharedNoteRevision.objects.filter(note__meeting=meeting).select_related("author__person")
 
 
-def reports_of(user, meeting: Meeting):
-    """The versions of a meeting's report the user may see, newest first."""
-    return FormalReport.objects.visible_to(user).filter(meeting=meeting).order_by("-version")
+def _readable(user, versions, meeting: Meeting) -> list[FormalReport]:
+    """The versions of one meeting's report that `user` may read, decided per version by
+    `policies.can_view_report`: a meeting has a handful, and the list form
+    (`reports_visible_to`) would first gather every report the user may read."""
+    readable = []
+    for version in versions:
+        version.meeting = meeting
+        if policies.can_view_report(user, version):
+            readable.append(version)
+    return readable
 
 
-def report_detail(user, public_id) -> FormalReport:
-    return (
-        FormalReport.objects.visible_to(user)
-        .select_related(
-            "meeting__manager__user",
-            "meeting__employee__user",
-            "meeting__rating_scale",
-            "rating",
-            "author__person",
-            "supersedes",
-        )
-        .get(public_id=public_id)
+def reports_of(user, meeting: Meeting) -> list[FormalReport]:
+    """The versions of a meeting's report the user may see, newest first (needs the meeting's
+    employee)."""
+    return _readable(
+        user, FormalReport.objects.filter(meeting=meeting).order_by("-version"), meeting
     )
 
 
-def report_versions(report: FormalReport):
-    return FormalReport.objects.filter(meeting_id=report.meeting_id).order_by("-version")
+def report_detail(user, public_id) -> FormalReport:
+    """The report with its meeting, people, scale, rating, author and the version it corrects,
+    if `user` may read it (else FormalReport.DoesNotExist): one query."""
+    report = FormalReport.objects.select_related(
+        "meeting__manager__user",
+        "meeting__employee__user",
+        "meeting__rating_scale",
+        "rating",
+        "author__person",
+        "supersedes",
+    ).get(public_id=public_id)
+    if not policies.can_view_report(user, report):
+        raise FormalReport.DoesNotExist
+    return report
+
+
+def report_versions(user, report: FormalReport) -> list[FormalReport]:
+    """Every version of the report that `user` may read, newest first."""
+    versions = FormalReport.objects.filter(meeting_id=report.meeting_id).order_by("-version")
+    return _readable(user, versions, report.meeting)
 
 
 def quotable_meetings(report: FormalReport):
@@ -286,6 +342,9 @@ def _last_held(manager_ref: str, employee_ref: str):
     )
 
 
+NAME_FIELDS = ("public_id", "first_name", "last_name")
+
+
 def overdue_series(user):
     """Active series of mine whose planned 1:1 has passed without being held, with the last
     time the two met ("no 1:1 with Sanne for 6 weeks")."""
@@ -295,6 +354,13 @@ def overdue_series(user):
         .active()
         .filter(next_date__lt=today)
         .select_related("manager", "employee")
+        # What the reminders show: the series, and the two people's names.
+        .only(
+            "public_id",
+            "cadence",
+            "next_date",
+            *(f"{person}__{field}" for person in ("manager", "employee") for field in NAME_FIELDS),
+        )
         .annotate(last_held=_last_held("manager", "employee"))
         .order_by("next_date", "pk")
     )
@@ -322,8 +388,8 @@ TEAM_CARD_FIELDS = (
     "last_name",
     "is_hr",
     "end_date",
+    "is_active",
     "job_title",
-    "user__is_active",
     "team__name",
 )
 
@@ -336,9 +402,9 @@ def team_rows(user, manager: Person):
         Person.objects.visible_to(user)
         .current()
         .filter(manager=manager)
-        # The card's columns only: building 50 people with every column of three tables
+        # The card's columns only: building 50 people with every column of two tables
         # cost more than the query.
-        .select_related("user", "team")
+        .select_related("team")
         .only(*TEAM_CARD_FIELDS)
         .annotate(
             series_id=Subquery(series.values("public_id")[:1]),
@@ -369,10 +435,15 @@ def open_items_of_pair(manager_id: int, employee_id: int):
     )
 
 
-def overview(*, today: datetime.date | None = None):
-    """HR's overview: every current manager (someone with current direct reports), how many
-    1:1s and ad-hoc conversations they held in the last 90 days and when the last one was.
-    Counts only: one query per page, no content."""
+def overview_managers():
+    """Every current manager: someone with current direct reports."""
+    reports = Person.objects.current().filter(manager=OuterRef("pk"))
+    return Person.objects.current().filter(Exists(reports))
+
+
+def _with_held(managers, today: datetime.date | None = None):
+    """`managers` with how many 1:1s and ad-hoc conversations each held in the last
+    OVERVIEW_DAYS days, and when the last one was."""
     today = today or timezone.localdate()
     since = timezone.make_aware(
         datetime.datetime.combine(today - datetime.timedelta(days=OVERVIEW_DAYS), datetime.time())
@@ -380,31 +451,33 @@ def overview(*, today: datetime.date | None = None):
     held = Meeting.objects.filter(
         manager=OuterRef("pk"), kind__in=CHECK_IN_KINDS, held_at__isnull=False
     )
+    return managers.annotate(
+        held_recently=Coalesce(_count_of(held.filter(held_at__gte=since), "manager"), 0),
+        # The latest first, one row: read backwards from the index, it stops at once, where
+        # MAX() reads every meeting each manager ever held.
+        last_held=Subquery(held.order_by("-held_at").values("held_at")[:1]),
+    )
+
+
+def by_fewest_held(managers, *, today: datetime.date | None = None):
+    """`managers` with the fewest 1:1s in the last OVERVIEW_DAYS days first, then those who
+    held their last one longest ago, then by name. The window slides every day, so every
+    manager's count is taken at the time of asking and every manager is sorted: this carries
+    only what the order needs, and `overview_rows` reads a page's rows."""
+    return _with_held(managers, today).order_by(
+        "held_recently", F("last_held").asc(nulls_first=True), "last_name", "first_name", "pk"
+    )
+
+
+def overview_rows(managers, *, today: datetime.date | None = None):
+    """HR's overview of `managers`: each with their team, how many current direct reports
+    they have, how many 1:1s and ad-hoc conversations they held in the last OVERVIEW_DAYS
+    days and when the last one was. Counts only, no content: one query per page."""
     reports = Person.objects.current().filter(manager=OuterRef("pk"))
     return (
-        Person.objects.current()
-        .filter(Exists(reports))
+        _with_held(managers, today)
         .select_related("team")
-        .annotate(
-            report_total=Subquery(
-                reports.order_by().values("manager").annotate(n=Count("pk")).values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            held_recently=Coalesce(
-                Subquery(
-                    held.filter(held_at__gte=since)
-                    .order_by()
-                    .values("manager")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            # The latest first, one row: read backwards from the index, it stops at once,
-            # where MAX() reads every meeting each manager ever held.
-            last_held=Subquery(held.order_by("-held_at").values("held_at")[:1]),
-        )
+        .annotate(report_total=_count_of(reports, "manager"))
     )
 
 

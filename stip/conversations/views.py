@@ -4,6 +4,7 @@ POST gets its section of the meeting page back, a plain POST a redirect to it.""
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -41,6 +43,7 @@ from stip.conversations.models import (
     FORMAL_KINDS,
     ActionItem,
     AgendaItem,
+    Cadence,
     CheckInTemplate,
     FormalReport,
     Meeting,
@@ -49,6 +52,7 @@ from stip.conversations.models import (
     Series,
 )
 from stip.conversations.pdf import report_filename
+from stip.conversations.templatetags.conversations_tags import meeting_title
 from stip.core.policies import is_hr, person_of
 from stip.goals.forms import apply_errors
 from stip.people.models import Person
@@ -115,6 +119,114 @@ def _other(meeting, me: Person) -> Person:
     return meeting.employee if me.pk == meeting.manager_id else meeting.manager
 
 
+# Rows of the lists ---------------------------------------------------------------------------
+
+
+class _DayTexts:
+    """Dates and times as the reader's language writes them, each formatted once per list:
+    rows share days and times, and formatting is most of a row's cost."""
+
+    def __init__(self):
+        self.texts: dict[tuple, str] = {}
+
+    def of(self, value, fmt: str = "DATE_FORMAT") -> str:
+        if value is None:
+            return ""
+        key = (value, fmt)
+        if key not in self.texts:
+            if isinstance(value, datetime.time):
+                self.texts[key] = time_format(value, fmt)
+            else:
+                self.texts[key] = date_format(value, fmt)
+        return self.texts[key]
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A meeting as `_meeting_list.html` shows it. Its texts are made once per list: a page of
+    45 meetings spent more time formatting each row's dates and kind in the template, again
+    and again for the same days, than on its queries."""
+
+    url: str
+    title: str
+    kind: str
+    kind_label: str
+    is_held: bool
+    day: datetime.date
+    month: str
+    date_text: str
+    time_text: str
+    iso: str
+
+
+def _meeting_rows(meetings_with) -> list[MeetingRow]:
+    """The rows of (meeting, the other participant) pairs."""
+    kinds = dict(MeetingKind.choices)
+    texts = _DayTexts()
+    rows = []
+    for meeting, other in meetings_with:
+        when = timezone.localtime(meeting.scheduled_for)
+        day = when.date()
+        rows.append(
+            MeetingRow(
+                url=meeting_url(meeting),
+                title=meeting_title(meeting, other),
+                kind=meeting.kind,
+                kind_label=kinds[meeting.kind],
+                is_held=meeting.held_at is not None,
+                day=day,
+                month=texts.of(day, "M"),
+                date_text=texts.of(day),
+                time_text=texts.of(when.time(), "TIME_FORMAT"),
+                iso=when.isoformat(),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """A direct report as the team page shows them, with their 1:1s' texts made once per
+    page (as `MeetingRow`)."""
+
+    person: Person
+    series_url: str
+    cadence: str
+    next_text: str
+    is_overdue: bool
+    last_text: str
+    weeks: int | None
+
+
+def _team_rows(people, today: datetime.date) -> list[TeamRow]:
+    """The rows of `queries.team_rows`."""
+    cadences = dict(Cadence.choices)
+    dates = _DayTexts()
+    rows = []
+    for person in people:
+        series_url = ""
+        if person.series_id:
+            series_url = reverse("conversations:series", kwargs={"public_id": person.series_id})
+        rows.append(
+            TeamRow(
+                person=person,
+                series_url=series_url,
+                cadence=cadences.get(person.series_cadence, ""),
+                next_text=dates.of(person.series_next),
+                is_overdue=person.series_next is not None and person.series_next < today,
+                last_text=dates.of(person.last_held and timezone.localdate(person.last_held)),
+                weeks=_weeks_since(person.last_held, today),
+            )
+        )
+    return rows
+
+
+def _weeks_since(moment, today: datetime.date) -> int | None:
+    if moment is None:
+        return None
+    return max(0, (today - timezone.localtime(moment).date()).days // 7)
+
+
 # Lists ---------------------------------------------------------------------------------------
 
 
@@ -131,21 +243,15 @@ def mine(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         context.update(
             overdue=[(s, _weeks_since(s.last_held, today), _other(s, me)) for s in overdue],
-            upcoming=[(m, _other(m, me)) for m in upcoming],
+            upcoming=_meeting_rows((m, _other(m, me)) for m in upcoming),
             page=page,
-            past=[(m, _other(m, me)) for m in page.object_list],
+            past=_meeting_rows((m, _other(m, me)) for m in page.object_list),
             querystring=_without_page(request),
             tomorrow=today + datetime.timedelta(days=1),
             today=today,
             has_manager=me.manager_id is not None,
         )
     return render(request, "conversations/mine.html", context)
-
-
-def _weeks_since(moment, today: datetime.date) -> int | None:
-    if moment is None:
-        return None
-    return max(0, (today - timezone.localtime(moment).date()).days // 7)
 
 
 @login_required
@@ -158,8 +264,7 @@ def team(request: HttpRequest) -> HttpResponse:
     context = {
         "tab": "team",
         "page": page,
-        "rows": [(p, _weeks_since(p.last_held, today)) for p in page.object_list],
-        "today": today,
+        "rows": _team_rows(page.object_list, today),
         "querystring": _without_page(request),
     }
     return render(request, "conversations/team.html", context)
@@ -173,20 +278,26 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = OverviewForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    managers = queries.overview()
+    managers = queries.overview_managers()
     for word in (filters.get("q") or "").split()[:5]:
         managers = managers.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if filters.get("order") == "fewest":
-        managers = managers.order_by(
-            "held_recently", F("last_held").asc(nulls_first=True), "last_name", "first_name", "pk"
-        )
+        # Every manager's count is needed for this order: their ids, read in one query, are
+        # both the total and the pages (a count would read every manager once more); then
+        # the page's rows.
+        ids = list(queries.by_fewest_held(managers).values_list("pk", flat=True))
+        page = Paginator(ids, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+        by_id = queries.overview_rows(Person.objects.all()).in_bulk(page.object_list)
+        rows = [by_id[pk] for pk in page.object_list]
     else:
-        managers = managers.order_by("last_name", "first_name", "pk")
-    page = Paginator(managers, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+        managers = queries.overview_rows(managers).order_by("last_name", "first_name", "pk")
+        page = Paginator(managers, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page.object_list
     context = {
         "tab": "overview",
         "form": form,
         "page": page,
+        "rows": rows,
         "days": queries.OVERVIEW_DAYS,
         "querystring": _without_page(request),
     }
@@ -255,10 +366,12 @@ def series_detail(request: HttpRequest, public_id) -> HttpResponse:
     meetings = queries.series_meetings(series)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(queries.open_items_of_pair(series.manager_id, series.employee_id)[:50])
+    other = _other(series, me)
     context = {
         "series": series,
-        "other": _other(series, me),
+        "other": other,
         "page": page,
+        "meetings": _meeting_rows((m, other) for m in page.object_list),
         "querystring": _without_page(request),
         "open_items": items,
         "can_change": policies.can_change_series(request.user, series),
@@ -460,7 +573,7 @@ def _render_meeting(request: HttpRequest, meeting: Meeting, **overrides) -> Http
     context |= _private_context(request, meeting, form=overrides.get("private_form"))
     context |= _actions_context(request, meeting, form=overrides.get("action_form"))
     if meeting.is_formal:
-        reports = list(queries.reports_of(request.user, meeting))
+        reports = queries.reports_of(request.user, meeting)
         context["report"] = reports[0] if reports else None
         context["can_write_report"] = policies.can_write_report(request.user, meeting)
     return render(request, "conversations/meeting.html", context)
@@ -823,7 +936,7 @@ def report_write(request: HttpRequest, public_id) -> HttpResponse:
 
 def _render_report(request: HttpRequest, report: FormalReport, **extra) -> HttpResponse:
     user = request.user
-    versions = list(queries.report_versions(report).visible_to(user))
+    versions = queries.report_versions(user, report)
     context = {
         "report": report,
         "meeting": report.meeting,

@@ -690,6 +690,54 @@ def test_the_meeting_page_with_a_long_history_is_pinned(client, personas):
     assert html.count("carried over from") == 50  # one open item per earlier meeting
 
 
+def _held(personas, manager, employee, days_ago: int):
+    meeting = builders.meeting(
+        personas, days=-days_ago, actor=manager.user, manager=manager, employee=employee
+    )
+    services.meeting_mark_held(meeting=meeting, actor=manager.user)
+    Meeting.objects.filter(pk=meeting.pk).update(held_at=builders.at(-days_ago))
+
+
+def test_the_overview_puts_the_fewest_1on1s_of_the_last_90_days_first(client, personas):
+    """The window slides with the calendar: the counts are taken when HR looks, so a 1:1 held
+    91 days ago no longer counts and one of 89 days ago still does."""
+    never = PersonFactory(first_name="Nora", last_name="Never", team=personas.finance)
+    PersonFactory(manager=never, team=personas.finance)
+    recent = PersonFactory(first_name="Ruud", last_name="Recent", team=personas.finance)
+    _held(personas, recent, PersonFactory(manager=recent, team=personas.finance), 89)
+    _held(personas, personas.director, personas.manager, 91)
+    _held(personas, personas.manager, personas.employee, 3)
+    _held(personas, personas.manager, personas.peer, 10)
+    client.force_login(personas.hr.user)
+
+    html = html_of(client.get(url("conversations:overview"), {"order": "fewest"}))
+
+    names = re.findall(r'<td><a href="/people/[^"]*">([^<]*)</a></td>', html)
+    # None held: never first, then the longest ago; then one, then two.
+    assert names == ["Nora Never", "Diana de Directeur", "Ruud Recent", "Mark Manager"]
+    # The direct reports and the 1:1s held in 90 days, per row.
+    cells = [
+        re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="num">(.*?)</td>', html)
+    ]
+    assert cells[1::2] == ["0", "0", "1", "2"]
+
+
+def test_the_overview_by_fewest_1on1s_costs_the_same_whatever_the_number_of_managers(
+    client, personas
+):
+    client.force_login(personas.hr.user)
+    counts = []
+    for size in (5, 50):
+        grow_overview(personas, size)
+        # + every manager's id in this order (their counts as subqueries); the page's managers
+        # with their team and counts.
+        with CaptureQueriesContext(connection) as queries:
+            html = html_of(client.get(url("conversations:overview"), {"order": "fewest"}))
+        counts.append(len(queries))
+        assert html.count('<td class="nowrap">') == min(size, 50)
+    assert counts == [4, 4]
+
+
 @pytest.mark.parametrize("viewer", ["manager", "employee"])
 def test_the_home_card_costs_three_queries_whatever_the_history(rf, personas, viewer):
     """The conversations card on the home page (`{% conversations_card %}`): upcoming meetings

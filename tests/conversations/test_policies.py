@@ -115,6 +115,55 @@ def test_a_draft_report_is_for_its_writer_alone(client, personas):
     assert REPORT_TEXT in text(page(client, "conversations:report", public_id=draft.public_id))
 
 
+def _formal_report(personas, writer, about, *, shared=True):
+    formal = builders.meeting(
+        personas,
+        kind=MeetingKind.PERFORMANCE,
+        days=-1,
+        actor=writer.user,
+        manager=writer,
+        employee=about,
+    )
+    report = services.report_write(meeting=formal, actor=writer.user, text=REPORT_TEXT)
+    if shared:
+        report = services.report_share(report=report, actor=writer.user)
+    return report
+
+
+def test_the_list_of_reports_and_the_one_report_rule_agree(personas):
+    """`reports_visible_to` (the lists) and `can_view_report` (one report, its versions) are
+    two forms of one rule: the same reports, for everyone, in every state."""
+    from stip.conversations.policies import can_view_report
+
+    corrected = _formal_report(personas, personas.manager, personas.employee)
+    reports = [
+        _formal_report(personas, personas.manager, personas.employee, shared=False),
+        _formal_report(personas, personas.manager, personas.peer),
+        # Skip-level: the director about Eva, read by Mark too once shared (she is under him).
+        _formal_report(personas, personas.director, personas.employee),
+        _formal_report(personas, personas.director, personas.employee, shared=False),
+        _formal_report(personas, personas.director, personas.manager),
+        corrected,
+        # A correction is a draft until shared: its writer's alone, the shared version stays.
+        services.report_correct(
+            report=corrected, actor=personas.manager.user, text="v2", reason="A typo"
+        ),
+    ]
+    expected = {
+        "employee": {2, 5},
+        "manager": {0, 1, 2, 4, 5, 6},
+        "director": {1, 2, 3, 4, 5},
+        "peer": {1},
+        "hr": {1, 2, 4, 5},
+    }
+    for role in [r for r in ROLES if r != "anonymous"]:
+        user = getattr(personas, role).user
+        listed = set(models.FormalReport.objects.visible_to(user).values_list("pk", flat=True))
+        one_by_one = {r.pk for r in reports if can_view_report(user, r)}
+        assert listed == one_by_one, role
+        assert listed == {reports[i].pk for i in expected.get(role, set())}, role
+
+
 def test_hr_sees_counts_not_content(client, personas, history):
     client.force_login(personas.hr.user)
     overview = text(page(client, "conversations:overview"))

@@ -1,13 +1,15 @@
 """Template helpers for conversations, usable from other apps' templates without importing
 conversations there (`{% load conversations_tags %}`): the home page's card with what is coming
-up and what is overdue, and the report text's quoted passages."""
+up and what is overdue, a meeting's title, and the report text's quoted passages."""
 
 import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stip.conversations import queries
+from stip.conversations.models import MeetingKind
 from stip.core.policies import person_of
 
 register = template.Library()
@@ -54,6 +56,23 @@ def conversations_card(context):
         "person": person,
         "request": request,
     }
+
+
+@register.filter
+def meeting_title(meeting, other) -> str:
+    """`{{ meeting|meeting_title:other }}`: its title, or what it is and with whom ("1:1 with
+    Sanne"), `other` being the participant who is not the reader. A filter rather than an
+    included template: lists show it on every row."""
+    if meeting.title:
+        return meeting.title
+    name = other.full_name
+    if meeting.kind == MeetingKind.ONE_ON_ONE:
+        return _("1:1 with %(name)s") % {"name": name}
+    if meeting.kind == MeetingKind.AD_HOC:
+        return _("Conversation with %(name)s") % {"name": name}
+    if meeting.kind == MeetingKind.PERFORMANCE:
+        return _("Performance conversation with %(name)s") % {"name": name}
+    return _("Appraisal with %(name)s") % {"name": name}
 
 
 @register.filter
