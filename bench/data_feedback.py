@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bench.data import DataContext, Staff, backdated
@@ -1536,6 +1537,12 @@ def generate(ctx: DataContext, rows: int) -> int:
         count = round(ROUND_SHARE * scale * len(world.current))
         rounds += round_planner.random_rounds(count, exclude={r.subject for r in rounds})
         _write_rounds(ctx, writer, world, rounds, catalogues)
+    # Each value's praise, which the services count as they go (the values page and the wall
+    # read it): one statement for all of them.
+    praised = Praise.objects.filter(value=OuterRef("pk")).order_by().values("value")
+    CompanyValue.objects.update(
+        praise_count=Coalesce(Subquery(praised.annotate(n=Count("pk")).values("n")), 0)
+    )
     return writer.written
 
 

@@ -109,6 +109,7 @@ PAGES: tuple[Page, ...] = (
     Page("my team's goals: all periods", "goals:team", query="period=all", personas=(MANAGER,)),
     Page("organisation goals", "goals:organisation"),
     Page("alignment tree", "goals:tree"),
+    Page("alignment tree: not aligned", "goals:not_aligned"),
     Page(
         "alignment tree: organisation goal",
         "goals:children",
@@ -128,10 +129,18 @@ PAGES: tuple[Page, ...] = (
     Page("new goal", "goals:new"),
     Page("new team goal", "goals:new", query="level=team", personas=(MANAGER, HR)),
     Page("new organisation goal", "goals:new", query="level=organisation", personas=HR_ONLY),
+    # The goal form's pickers, searching for a word in many teams' names and goals' titles.
+    Page("team picker", "goals:pick_team", query="team_q=service", personas=(MANAGER, HR)),
+    Page("goal picker", "goals:pick_parent", query="parent_q=klant"),
     Page("API goals", "/api/v1/goals", query="page_size=50"),
     Page("API goals: all periods", "/api/v1/goals", query="period=all&page_size=50"),
     Page("API goals: mine", "/api/v1/goals", query="owner=me&period=all&page_size=50"),
     Page("API goals: words", "/api/v1/goals", query="q=klant&period=all&page_size=50"),
+    Page(
+        "API goals: not aligned",
+        "/api/v1/goals",
+        query="aligned=false&level=personal&page_size=50",
+    ),
     Page("API goal tree", "/api/v1/goals/tree", query="page_size=50"),
     Page("API goal", "/api/v1/goals/{id}", of=lambda c: c.objects["goal"]),
     Page(

@@ -184,6 +184,12 @@ def test_notes_are_written_by_the_chain_and_praise_has_reactions(written):
     assert len(days) >= 12
 
 
+def test_each_value_knows_its_praise_as_the_services_count_it(written):
+    values = CompanyValue.objects.annotate(praised=Count("praise"))
+    assert sum(value.praised for value in values) == Praise.objects.exclude(value=None).count() > 0
+    assert all(value.praise_count == value.praised for value in values)
+
+
 def test_nothing_is_dated_in_the_future(ctx, written):
     for model in (
         FeedbackRequest,
