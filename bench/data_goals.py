@@ -512,6 +512,8 @@ class _Organisation:
     hr_users: list[int]
     hr_user: int
     employee: int | None
+    # The personas' people (employee, manager, HR).
+    personas: frozenset[int]
     # The last three quarters, this one and the next.
     quarters: list[PeriodChoice]
 
@@ -574,6 +576,7 @@ def _organisation(ctx: DataContext) -> _Organisation:
         hr_users=hr_users or [hr_user],
         hr_user=hr_user,
         employee=ctx.personas.get("employee"),
+        personas=frozenset(ctx.personas.values()),
         quarters=quarters,
     )
 
@@ -997,11 +1000,17 @@ class _Story:
             if rng.random() >= chance and not employee:
                 continue
             count = _PERSONAL_COUNT.draw(rng)
+            # A persona's first goal of a quarter contributes to one (where there is one), so
+            # that their lists show aligned goals at every size, not by the luck of the draw.
+            chance = 1.0 if person.id in org.personas else 0.55
             for template in rng.sample(pool, min(count, len(pool))):
                 if rng.random() < 0.08:
                     template = _Template(*rng.choice(_DEVELOPMENT), Kind.DEVELOPMENT)
                 plan = self.personal(person, template, quarter, helper=helper)
-                plan.parent_id = self.align(plan, aligned.choices(person.team_id, index))
+                choices = aligned.choices(person.team_id, index)
+                plan.parent_id = self.align(plan, choices, chance=chance)
+                if plan.parent_id is not None:
+                    chance = 0.55
                 plans.append(plan)
         start = datetime.date(self.today.year, 1, 1)
         if start <= last_day and (employee or rng.random() < 0.12):
@@ -1091,7 +1100,9 @@ class _Story:
         end = quarter_of(start).end
         carried = _working(start + datetime.timedelta(days=rng.randint(0, 9)))
         moment = min(old.closed_at, self.moment(carried))
-        old.closed_at = max(moment, old.ticks[-1].at + datetime.timedelta(hours=1))
+        if old.ticks:  # closed after its last update (a goal may have none)
+            moment = max(moment, old.ticks[-1].at + datetime.timedelta(hours=1))
+        old.closed_at = moment
         return _Plan(
             level=old.level,
             kind=old.kind,

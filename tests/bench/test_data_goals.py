@@ -217,6 +217,19 @@ def test_the_organisation_teams_and_people_have_goals_every_quarter(ctx, written
     assert not personal.exclude(owner__in=english).exists()
 
 
+def test_each_persona_has_an_aligned_goal_this_quarter_at_every_size(ctx, written):
+    # Their lists then run the query that tells which parents they may see at every size,
+    # not only where the draw happened to align one of their goals.
+    this_quarter = quarter_of(ctx.today)
+    for role in PERSONAS:
+        goals = Goal.objects.filter(
+            owner__user__email=f"{role}@stip.example",
+            start_date=this_quarter.start,
+            parent__isnull=False,
+        )
+        assert goals.exists(), role
+
+
 def test_leavers_get_nothing_after_they_left(ctx):
     # The run a few days after the latest leaver left, so that leavers have goals.
     left = max(person.end_date for person in ctx.staff if person.end_date)
