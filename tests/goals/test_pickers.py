@@ -333,21 +333,23 @@ def chosen_parent(personas):
 
 
 QUERY_BUDGETS = [
-    # + the people I may set goals for; the chosen goal; the goals to suggest.
+    # Each: the session and me, then what is named (the chain's teams are read apart, so that
+    # PostgreSQL reads the goals to suggest from their indexes).
+    # + the people I may set goals for; the chosen goal; the chain's teams; the goals to suggest.
     (
         "new goal",
         "employee",
         lambda p: reverse("goals:new") + f"?parent={chosen_parent(p).public_id}",
-        6,
+        7,
     ),
-    # + whether I lead a team; my teams to suggest; the goals to suggest.
-    ("new team goal", "manager", lambda p: reverse("goals:new") + "?level=team", 5),
-    # + the teams to suggest; the goals to suggest.
-    ("new team goal", "hr", lambda p: reverse("goals:new") + "?level=team", 4),
-    # + the goals to suggest.
-    ("new organisation goal", "hr", lambda p: reverse("goals:new") + "?level=organisation", 3),
-    # + the goal; the goals to suggest.
-    ("edit goal", "manager", lambda p: reverse("goals:edit", args=[edited(p).public_id]), 4),
+    # + whether I lead a team; my teams to suggest; the chain's teams; the goals to suggest.
+    ("new team goal", "manager", lambda p: reverse("goals:new") + "?level=team", 6),
+    # + the teams to suggest; the chain's teams; the goals to suggest.
+    ("new team goal", "hr", lambda p: reverse("goals:new") + "?level=team", 5),
+    # + the chain's teams; the goals to suggest.
+    ("new organisation goal", "hr", lambda p: reverse("goals:new") + "?level=organisation", 4),
+    # + the goal; the chain's teams; the goals to suggest.
+    ("edit goal", "manager", lambda p: reverse("goals:edit", args=[edited(p).public_id]), 5),
     # + whether I lead a team; the team chosen; the teams that match.
     (
         "team picker",
@@ -366,16 +368,16 @@ QUERY_BUDGETS = [
             + f"?level=personal&owner={p.manager.public_id}&parent={chosen_parent(p).public_id}"
             + "&parent_q=plan"
         ),
-        6,
+        7,
     ),
-    # + the team (as the form takes it); the team chosen; the goals that match.
+    # + the team (as the form takes it); the team chosen; the chain's teams; the goals that match.
     (
         "goal picker",
         "hr",
         lambda p: (
             reverse("goals:pick_parent") + f"?level=team&team={p.planning.public_id}&parent_q=plan"
         ),
-        5,
+        6,
     ),
 ]
 
