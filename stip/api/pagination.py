@@ -51,9 +51,9 @@ def paginate(request: HttpRequest, queryset: QuerySet, pagination: PageIn) -> di
         "count": count,
         "page": pagination.page,
         "page_size": size,
-        "next": _page_url(request, pagination.page + 1) if offset + size < count else None,
+        "next": page_url(request, pagination.page + 1) if offset + size < count else None,
         "previous": (
-            _page_url(request, min(pagination.page - 1, _last_page(count, size)))
+            page_url(request, min(pagination.page - 1, _last_page(count, size)))
             if pagination.page > 1
             else None
         ),
@@ -65,7 +65,8 @@ def _last_page(count: int, size: int) -> int:
     return max(1, -(-count // size))
 
 
-def _page_url(request: HttpRequest, page: int) -> str:
+def page_url(request: HttpRequest, page: int) -> str:
+    """The address of page `page` of the list `request` asked for, with its other parameters."""
     query = request.GET.copy()
     query["page"] = str(page)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

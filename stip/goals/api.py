@@ -26,7 +26,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import PlainValidator, WithJsonSchema
 
 from stip.api.errors import ApiError, error_responses, invalid
-from stip.api.pagination import MAX_PAGE_SIZE, Page, PageIn, paginate
+from stip.api.pagination import MAX_PAGE_SIZE, Page, PageIn, page_url, paginate
 from stip.api.schemas import PublicOut
 from stip.core.policies import person_of
 from stip.goals import queries, services
@@ -437,20 +437,14 @@ def _goal_page(
             "count": None,
             "page": page.number,
             "page_size": pagination.page_size,
-            "next": _page_url(request, page.next_page_number) if page.has_next else None,
+            "next": page_url(request, page.next_page_number) if page.has_next else None,
             "previous": (
-                _page_url(request, page.previous_page_number) if page.has_previous else None
+                page_url(request, page.previous_page_number) if page.has_previous else None
             ),
             "results": page.object_list,
         }
     queries.mark_parent_visibility(answer["results"], request.user)
     return answer
-
-
-def _page_url(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def _period(key: str) -> queries.PeriodChoice:
