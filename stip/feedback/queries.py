@@ -25,7 +25,7 @@ from stip.feedback.models import (
 from stip.people.models import Person, Team
 
 # The columns of two people a row of a list links to by name.
-_AUTHOR_AND_RECIPIENT = (
+AUTHOR_AND_RECIPIENT = (
     "author__public_id",
     "author__first_name",
     "author__last_name",
@@ -43,7 +43,7 @@ FEEDBACK_ROW = (
     "visibility",
     "helpful_at",
     "request",
-    *_AUTHOR_AND_RECIPIENT,
+    *AUTHOR_AND_RECIPIENT,
     "value__name_en",
     "value__name_nl",
 )
@@ -177,12 +177,7 @@ PRAISE_CARD = (
     "public_id",
     "text",
     "created_at",
-    "author__public_id",
-    "author__first_name",
-    "author__last_name",
-    "recipient__public_id",
-    "recipient__first_name",
-    "recipient__last_name",
+    *AUTHOR_AND_RECIPIENT,
     "recipient__team__name",
     "value__public_id",
     "value__name_en",
