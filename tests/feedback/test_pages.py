@@ -61,7 +61,17 @@ def give_data(recipient, **fields) -> dict:
 
 
 def colleagues(personas, n):
-    return PersonFactory.create_batch(n, manager=personas.manager, team=personas.planning)
+    # Names no page shows otherwise: a random one could be the subject's ("Eva") and make a
+    # test of what a page must not name fail by chance.
+    return [
+        PersonFactory(
+            first_name=f"Quintijn{i}",
+            last_name=f"Zwaluwstaart{i}",
+            manager=personas.manager,
+            team=personas.planning,
+        )
+        for i in range(n)
+    ]
 
 
 # Giving feedback ------------------------------------------------------------------------------
