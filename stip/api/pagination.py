@@ -5,6 +5,9 @@
 Two queries whatever the size of the list: the count and the page. The queryset must have a
 total order (end with a unique field), or rows could repeat or vanish between pages.
 
+A list that holds more rows the larger the organisation is not counted: `uncounted_page`
+answers it in one query, the page and one row more, with `count` null (`UncountedPage`).
+
     @router.get("/goals", response={200: Page[GoalOut], **error_responses(401, 422)})
     def goal_list(request, pagination: Query[PageIn]):
         return paginate(request, Goal.objects.visible_to(request.user), pagination)
@@ -15,6 +18,8 @@ from typing import Any, Generic, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
+
+from stip.core import paging
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -41,6 +46,20 @@ class Page(Schema, Generic[T]):
     results: list[T]
 
 
+class UncountedPage(Schema, Generic[T]):
+    """`Page`, whose `count` is null where counting would read every row the caller may see:
+    there are more of them the larger the organisation. Follow `next` until it is null."""
+
+    count: int | None = Field(
+        description="How many results there are on all pages together; null when not counted."
+    )
+    page: int
+    page_size: int
+    next: str | None = Field(description="The URL of the next page, or null on the last.")
+    previous: str | None = Field(description="The URL of the previous page, or null on the first.")
+    results: list[T]
+
+
 def paginate(request: HttpRequest, queryset: QuerySet, pagination: PageIn) -> dict[str, Any]:
     count = queryset.count()
     size = pagination.page_size
@@ -58,6 +77,20 @@ def paginate(request: HttpRequest, queryset: QuerySet, pagination: PageIn) -> di
             else None
         ),
         "results": results,
+    }
+
+
+def uncounted_page(request: HttpRequest, queryset: QuerySet, pagination: PageIn) -> dict[str, Any]:
+    """A page without the count: the page and one row more, which says whether another
+    follows (`core.paging.page_of`). One query."""
+    page = paging.page_of(queryset, pagination.page, size=pagination.page_size)
+    return {
+        "count": None,
+        "page": page.number,
+        "page_size": pagination.page_size,
+        "next": page_url(request, page.next_page_number) if page.has_next else None,
+        "previous": page_url(request, page.previous_page_number) if page.has_previous else None,
+        "results": page.object_list,
     }
 
 

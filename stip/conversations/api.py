@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from stip.api.errors import ApiError, error_responses, invalid, renamed_errors
-from stip.api.pagination import Page, PageIn, paginate
+from stip.api.pagination import Page, PageIn, UncountedPage, paginate, uncounted_page
 from stip.api.schemas import PublicOut
 from stip.conversations import policies, queries, services
 from stip.conversations.models import (
@@ -1189,13 +1189,14 @@ def series_stop(request: HttpRequest, id: UUID) -> Series:
 
 @router.get(
     "/conversation-reports",
-    response={200: Page[ReportOut], **error_responses(401, 422)},
+    response={200: UncountedPage[ReportOut], **error_responses(401, 422)},
     summary="List formal reports",
 )
 def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination: Query[PageIn]):
     """The reports of performance conversations and appraisals you may read, newest
     conversation first: your drafts; once shared, your own, your reports' (at any depth) and,
-    for HR, everyone's."""
+    for HR, everyone's. `count` is given for one employee's reports (`?employee=`) and is null
+    otherwise: counting would read every report the caller may read."""
     reports = _reports(request.user)
     if is_hr(request.user):
         # HR may read nearly every report: rather than sort them all, the database walks the
@@ -1217,7 +1218,9 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination:
     # By the meeting's own order (newest first, then its id), as that index holds it: ordering
     # by the report's `meeting_id` instead, which is the same value, makes SQLite sort.
     reports = reports.order_by("meeting", "-version", "-pk")
-    return paginate(request, reports, pagination)
+    if filters.employee is not None:
+        return paginate(request, reports, pagination)
+    return uncounted_page(request, reports, pagination)
 
 
 @router.post(

@@ -14,7 +14,7 @@ import datetime
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -26,7 +26,14 @@ from ninja import Field, Query, Router, Schema
 from pydantic import PlainValidator, WithJsonSchema
 
 from stip.api.errors import ApiError, error_responses, invalid
-from stip.api.pagination import MAX_PAGE_SIZE, Page, PageIn, page_url, paginate
+from stip.api.pagination import (
+    MAX_PAGE_SIZE,
+    Page,
+    PageIn,
+    UncountedPage,
+    paginate,
+    uncounted_page,
+)
 from stip.api.schemas import PublicOut
 from stip.core.policies import person_of
 from stip.goals import queries, services
@@ -208,23 +215,6 @@ class CommentOut(PublicOut):
 def _person_of_author(user) -> Person | None:
     # The author comes with `select_related("author__person")`: no query per row.
     return person_of(user) if user is not None else None
-
-
-T = TypeVar("T")
-
-
-class UncountedPage(Schema, Generic[T]):
-    """`Page`, whose `count` is null where counting would read every goal the caller may see:
-    there are more of them the larger the organisation. Follow `next` until it is null."""
-
-    count: int | None = Field(
-        description="How many results there are on all pages together; null when not counted."
-    )
-    page: int
-    page_size: int
-    next: str | None = Field(description="The URL of the next page, or null on the last.")
-    previous: str | None = Field(description="The URL of the previous page, or null on the first.")
-    results: list[T]
 
 
 # --- Schemas in ------------------------------------------------------------------------------
@@ -432,17 +422,7 @@ def _goal_page(
     if counted:
         answer = paginate(request, goals, pagination)
     else:
-        page = queries.page_of(goals, pagination.page, size=pagination.page_size)
-        answer = {
-            "count": None,
-            "page": page.number,
-            "page_size": pagination.page_size,
-            "next": page_url(request, page.next_page_number) if page.has_next else None,
-            "previous": (
-                page_url(request, page.previous_page_number) if page.has_previous else None
-            ),
-            "results": page.object_list,
-        }
+        answer = uncounted_page(request, goals, pagination)
     queries.mark_parent_visibility(answer["results"], request.user)
     return answer
 

@@ -28,8 +28,6 @@ TREE_PAGE = 50
 # an exact count below an organisation goal reads every goal aligned to it, and every one the
 # viewer may not see, thousands at 100,000 people.
 CHILDREN_COUNTED = 50
-# A page number whose offset would not fit the database's integers answers an empty page.
-LAST_OFFSET = 2**62
 
 
 @dataclass(frozen=True)
@@ -94,52 +92,6 @@ def in_period(queryset, period: PeriodChoice):
 
 def visible_goals(user):
     return Goal.objects.visible_to(user).with_card()
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page of a list whose total is not counted: its rows, and whether more follow.
-
-    Counting every goal someone may see reads all of them, and there are more the larger the
-    organisation; reading one row past the page tells whether there is a next one. It answers
-    what templates ask of Django's `Page` except the number of pages.
-    """
-
-    object_list: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
-def page_number(raw) -> int:
-    """A page number from a request: anything but a whole number from 1 up is the first page."""
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        return 1
-    return max(number, 1)
-
-
-def page_of(queryset, number: int, *, size: int) -> Page:
-    """Page `number` (from 1) of an ordered queryset, without counting it: one query."""
-    offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1]) if offset <= LAST_OFFSET else []
-    return Page(rows[:size], number, has_next=len(rows) > size)
 
 
 def search(

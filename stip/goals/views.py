@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from stip.core import paging
 from stip.core.policies import person_of
 from stip.goals import policies, queries, services
 from stip.goals.forms import (
@@ -186,11 +187,11 @@ def tree(request: HttpRequest) -> HttpResponse:
     form = PeriodFilterForm(request.GET or None)
     period = form.chosen_period()
     roots = queries.tree_roots(request.user, period=period)
-    number = queries.page_number(request.GET.get("page"))
+    number = paging.page_number(request.GET.get("page"))
     context = {
         "form": form,
         "period": period,
-        "page": queries.page_of(roots, number, size=queries.TREE_PAGE),
+        "page": paging.page_of(roots, number, size=queries.TREE_PAGE),
         "querystring": _without_page(request),
         "tab": "tree",
         "children_counted": queries.CHILDREN_COUNTED,
@@ -204,11 +205,11 @@ def not_aligned(request: HttpRequest) -> HttpResponse:
     form = PeriodFilterForm(request.GET or None)
     period = form.chosen_period()
     goals = queries.not_aligned(request.user, period=period)
-    number = queries.page_number(request.GET.get("page"))
+    number = paging.page_number(request.GET.get("page"))
     context = {
         "form": form,
         "period": period,
-        "page": queries.page_of(goals, number, size=PAGE_SIZE),
+        "page": paging.page_of(goals, number, size=PAGE_SIZE),
         "querystring": _without_page(request),
         "tab": "tree",
     }
@@ -220,10 +221,10 @@ def tree_children(request: HttpRequest, public_id) -> HttpResponse:
     """One level of the alignment tree, loaded when someone expands a goal (htmx)."""
     goal = _visible_goal(request, public_id)
     children = queries.tree_children(request.user, goal)
-    number = queries.page_number(request.GET.get("page"))
+    number = paging.page_number(request.GET.get("page"))
     context = {
         "parent": goal,
-        "page": queries.page_of(children, number, size=queries.TREE_PAGE),
+        "page": paging.page_of(children, number, size=queries.TREE_PAGE),
         "children_counted": queries.CHILDREN_COUNTED,
     }
     return render(request, "goals/_tree_children.html", context)
@@ -250,10 +251,10 @@ def search(request: HttpRequest) -> HttpResponse:
         team=filters.get("team"),
         owner=owner,
     )
-    number = queries.page_number(request.GET.get("page"))
+    number = paging.page_number(request.GET.get("page"))
     context = {
         "form": form,
-        "page": queries.page_of(goals, number, size=PAGE_SIZE),
+        "page": paging.page_of(goals, number, size=PAGE_SIZE),
         "period": period,
         "owner": owner,
         "querystring": _without_page(request),
