@@ -743,3 +743,35 @@ class ReportQuote(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.passage[:60]
+
+
+class OverviewRank(models.Model):
+    """HR's overview of 1:1s in its "fewest first" order, as counted at `counted_at`: each
+    manager's place.
+
+    The order needs every manager's count of the last 90 days, and that window slides every
+    day, so no count can be kept up to date as 1:1s are held; counting them all when HR asks
+    reads every manager's meetings, more the larger the organisation. So the order is counted
+    in the background (`services.overview_count`), again when it is an hour old and HR looks,
+    and a page reads its managers in `position` order from this table. Each row's figures
+    are counted when the page is shown.
+    """
+
+    manager = models.OneToOneField(
+        Person,
+        verbose_name=_("manager"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="overview_rank",
+    )
+    # Unique: its index is the order a page of the overview walks.
+    position = models.PositiveIntegerField(_("position"), unique=True)
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("place in the 1:1 overview")
+        verbose_name_plural = _("places in the 1:1 overview")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.manager_id}"

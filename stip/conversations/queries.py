@@ -31,6 +31,7 @@ from stip.conversations.models import (
     FormalReport,
     Meeting,
     MeetingKind,
+    OverviewRank,
     PrivateNote,
     RatingScale,
     Series,
@@ -467,6 +468,18 @@ def by_fewest_held(managers, *, today: datetime.date | None = None):
     return _with_held(managers, today).order_by(
         "held_recently", F("last_held").asc(nulls_first=True), "last_name", "first_name", "pk"
     )
+
+
+def overview_counted_at() -> datetime.datetime | None:
+    """When the "fewest 1:1s first" order was last counted (`OverviewRank`), or None."""
+    return OverviewRank.objects.values_list("counted_at", flat=True).first()
+
+
+def by_counted_fewest_held(managers):
+    """`managers` in the "fewest 1:1s first" order as last counted: a page reads
+    `OverviewRank` by position and stops when it is full. Managers since the count are left
+    out until the next one."""
+    return managers.filter(overview_rank__isnull=False).order_by("overview_rank__position")
 
 
 def overview_rows(managers, *, today: datetime.date | None = None):

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +33,7 @@ from stip.conversations.models import (
     FormalReport,
     Meeting,
     MeetingKind,
+    OverviewRank,
     PrivateNote,
     RatingLevel,
     RatingScale,
@@ -1136,3 +1137,42 @@ __all__ = [
     "series_stop",
     "shared_note_save",
 ]
+
+
+# HR's overview ------------------------------------------------------------------------------
+
+# The "fewest 1:1s first" order is counted again when it is older than this and HR looks.
+OVERVIEW_RECOUNT_AFTER = datetime.timedelta(hours=1)
+
+
+def overview_count_due(counted_at: datetime.datetime | None) -> bool:
+    return counted_at is None or counted_at <= timezone.now() - OVERVIEW_RECOUNT_AFTER
+
+
+def overview_count() -> int:
+    """Count HR's overview in its "fewest 1:1s first" order and keep every manager's place
+    (`OverviewRank`), replacing the last count in one transaction: a page reads either the
+    old order or the new one. Skipped when a count made since this one was asked for is still
+    fresh (two HR pages may both have asked). Returns how many managers were placed."""
+    try:
+        with transaction.atomic():
+            latest = OverviewRank.objects.values_list("counted_at", flat=True).first()
+            if not overview_count_due(latest):
+                return 0
+            now = timezone.now()
+            managers = queries.by_fewest_held(
+                queries.overview_managers(), today=timezone.localdate(now)
+            )
+            ids = list(managers.values_list("pk", flat=True))
+            OverviewRank.objects.all().delete()
+            OverviewRank.objects.bulk_create(
+                (
+                    OverviewRank(manager_id=pk, position=n, counted_at=now)
+                    for n, pk in enumerate(ids)
+                ),
+                batch_size=1000,
+            )
+    except IntegrityError:
+        # On PostgreSQL, a count that ran at the same time placed its managers first.
+        return 0
+    return len(ids)

@@ -4,7 +4,7 @@ POST gets its section of the meeting page back, a plain POST a redirect to it.""
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from stip.conversations import policies, queries, services
+from stip.conversations import policies, queries, services, tasks
 from stip.conversations.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -53,6 +53,7 @@ from stip.conversations.models import (
 )
 from stip.conversations.pdf import report_filename
 from stip.conversations.templatetags.conversations_tags import meeting_title
+from stip.core import paging
 from stip.core.policies import is_hr, person_of
 from stip.goals.forms import apply_errors
 from stip.people.models import Person
@@ -281,24 +282,33 @@ def overview(request: HttpRequest) -> HttpResponse:
     managers = queries.overview_managers()
     for word in (filters.get("q") or "").split()[:5]:
         managers = managers.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    number = paging.page_number(request.GET.get("page"))
+    counted_at = None
     if filters.get("order") == "fewest":
-        # Every manager's count is needed for this order: their ids, read in one query, are
-        # both the total and the pages (a count would read every manager once more); then
-        # the page's rows.
-        ids = list(queries.by_fewest_held(managers).values_list("pk", flat=True))
-        page = Paginator(ids, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
-        by_id = queries.overview_rows(Person.objects.all()).in_bulk(page.object_list)
-        rows = [by_id[pk] for pk in page.object_list]
+        counted_at = queries.overview_counted_at()
+        if services.overview_count_due(counted_at):
+            tasks.overview_count.enqueue()
+        if counted_at is None:
+            # Never counted before: this once, every manager's count is taken here, and their
+            # ids in this order are the pages.
+            ids = queries.by_fewest_held(managers).values_list("pk", flat=True)
+            page = paging.page_of(ids, number, size=TEAM_PAGE_SIZE)
+            by_id = queries.overview_rows(Person.objects.all()).in_bulk(page.object_list)
+            page = replace(page, object_list=[by_id[pk] for pk in page.object_list])
+        else:
+            ranked = queries.by_counted_fewest_held(queries.overview_rows(managers))
+            page = paging.page_of(ranked, number, size=TEAM_PAGE_SIZE)
     else:
+        # Not counted: counting every manager reads every person (`core.paging`).
         managers = queries.overview_rows(managers).order_by("last_name", "first_name", "pk")
-        page = Paginator(managers, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = page.object_list
+        page = paging.page_of(managers, number, size=TEAM_PAGE_SIZE)
     context = {
         "tab": "overview",
         "form": form,
         "page": page,
-        "rows": rows,
+        "rows": page.object_list,
         "days": queries.OVERVIEW_DAYS,
+        "counted_at": counted_at,
         "querystring": _without_page(request),
     }
     return render(request, "conversations/overview.html", context)

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,11 +16,13 @@ from stip.conversations.models import (
     FormalReport,
     Meeting,
     MeetingKind,
+    OverviewRank,
     RatingScale,
     ReportQuote,
     Series,
 )
 from stip.core.models import AuditEntry
+from stip.people.models import Person
 from tests.conversations import builders
 from tests.factories import PersonFactory
 from tests.goals.builders import create_goal
@@ -647,8 +650,8 @@ QUERY_BUDGETS = [
     ("conversations:mine", None, "manager", grow_history, 6),
     # + count and one page of direct reports with their series and last 1:1 (subqueries).
     ("conversations:team", None, "manager", grow_team, 4),
-    # + count and one page of managers with their counts (subqueries).
-    ("conversations:overview", None, "hr", grow_overview, 4),
+    # + one page of managers, by name, with their counts (subqueries), not counted.
+    ("conversations:overview", None, "hr", grow_overview, 3),
     # + the series; count and one page of its meetings; the pair's open action items.
     ("conversations:series", target_series, "manager", grow_history, 6),
     # + the meeting; count and one page of revisions with their authors.
@@ -712,14 +715,74 @@ def test_the_overview_puts_the_fewest_1on1s_of_the_last_90_days_first(client, pe
 
     html = html_of(client.get(url("conversations:overview"), {"order": "fewest"}))
 
-    names = re.findall(r'<td><a href="/people/[^"]*">([^<]*)</a></td>', html)
-    # None held: never first, then the longest ago; then one, then two.
-    assert names == ["Nora Never", "Diana de Directeur", "Ruud Recent", "Mark Manager"]
-    # The direct reports and the 1:1s held in 90 days, per row.
-    cells = [
-        re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="num">(.*?)</td>', html)
-    ]
-    assert cells[1::2] == ["0", "0", "1", "2"]
+    # The first time, the order is counted while HR waits; after that, it is read as counted.
+    assert OverviewRank.objects.count() == 4
+    assert "In the order counted on" not in html
+    again = html_of(client.get(url("conversations:overview"), {"order": "fewest"}))
+    assert "In the order counted on" in again
+    for page in (html, again):
+        names = re.findall(r'<td><a href="/people/[^"]*">([^<]*)</a></td>', page)
+        # None held: never first, then the longest ago; then one, then two.
+        assert names == ["Nora Never", "Diana de Directeur", "Ruud Recent", "Mark Manager"]
+        # The direct reports and the 1:1s held in 90 days, per row.
+        cells = [
+            re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="num">(.*?)</td>', page)
+        ]
+        assert cells[1::2] == ["0", "0", "1", "2"]
+
+
+def overview_names(client, **params) -> list[str]:
+    html = html_of(client.get(url("conversations:overview"), {"order": "fewest"} | params))
+    return re.findall(r'<td><a href="/people/[^"]*">([^<]*)</a></td>', html)
+
+
+def test_the_overview_order_is_counted_again_when_it_is_an_hour_old(client, personas):
+    """Between counts the order stands and each row's figures are up to date; HR looking at an
+    order older than an hour has it counted again, in the background, for the next page."""
+    client.force_login(personas.hr.user)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        services.overview_count()
+        assert overview_names(client) == ["Mark Manager", "Diana de Directeur"]
+    with time_machine.travel(start + datetime.timedelta(minutes=59), tick=False):
+        _held(personas, personas.manager, personas.employee, 0)
+        _held(personas, personas.manager, personas.peer, 0)
+        html = html_of(client.get(url("conversations:overview"), {"order": "fewest"}))
+        # Mark has two now, Diana none: the figures say so, the order is the last count's.
+        assert re.findall(r'<td><a href="/people/[^"]*">([^<]*)</a></td>', html) == [
+            "Mark Manager",
+            "Diana de Directeur",
+        ]
+        assert "<strong>2</strong>" in html
+        assert OverviewRank.objects.get(manager=personas.manager).counted_at == start
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        # This page asks for a count (run at once in the tests); the next one reads it.
+        overview_names(client)
+        assert OverviewRank.objects.get(manager=personas.manager).counted_at > start
+        assert overview_names(client) == ["Diana de Directeur", "Mark Manager"]
+
+
+def test_the_overview_order_leaves_out_who_stopped_managing_and_adds_new_managers_later(
+    client, personas
+):
+    client.force_login(personas.hr.user)
+    services.overview_count()
+    # Mark's reports all move to Diana; Piet gets a report after the count.
+    for report in Person.objects.filter(manager=personas.manager):
+        report.manager = personas.director
+        report.save()
+    PersonFactory(manager=personas.peer, team=personas.finance)
+
+    assert overview_names(client) == ["Diana de Directeur"]
+    OverviewRank.objects.update(counted_at=timezone.now() - datetime.timedelta(hours=2))
+    overview_names(client)  # asks for the count
+    assert overview_names(client) == ["Piet Peer", "Diana de Directeur"]
+
+
+def test_a_count_that_is_still_fresh_is_not_made_again(personas):
+    assert services.overview_count() == 2
+    assert services.overview_count() == 0
+    assert OverviewRank.objects.count() == 2
 
 
 def test_the_overview_by_fewest_1on1s_costs_the_same_whatever_the_number_of_managers(
@@ -729,13 +792,27 @@ def test_the_overview_by_fewest_1on1s_costs_the_same_whatever_the_number_of_mana
     counts = []
     for size in (5, 50):
         grow_overview(personas, size)
-        # + every manager's id in this order (their counts as subqueries); the page's managers
-        # with their team and counts.
+        OverviewRank.objects.all().delete()
+        services.overview_count()
+        # + when the order was counted; a page of managers in that order with their team and
+        # counts, not counted.
         with CaptureQueriesContext(connection) as queries:
             html = html_of(client.get(url("conversations:overview"), {"order": "fewest"}))
         counts.append(len(queries))
         assert html.count('<td class="nowrap">') == min(size, 50)
     assert counts == [4, 4]
+
+
+def test_the_overview_pages_without_a_total(client, personas):
+    grow_overview(personas, 60)
+    client.force_login(personas.hr.user)
+    for order in ("name", "fewest"):
+        first = html_of(client.get(url("conversations:overview"), {"order": order}))
+        second = html_of(client.get(url("conversations:overview"), {"order": order, "page": 2}))
+        assert first.count('<td class="nowrap">') == 50
+        assert second.count('<td class="nowrap">') == 10
+        assert "Page 1" in first and 'rel="next"' in first and "Page 1 of" not in first
+        assert 'rel="prev"' in second and 'rel="next"' not in second
 
 
 @pytest.mark.parametrize("viewer", ["manager", "employee"])
