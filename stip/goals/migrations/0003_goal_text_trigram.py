@@ -1,4 +1,4 @@
-"""Trigram indexes for the search of goals by words on PostgreSQL (stip/core/trigram.py).
+"""Trigram indexes for the search of goals by words on PostgreSQL (stip.core.pg_indexes.py).
 
 `queries.search` (all goals, `GET /api/v1/goals?q=`) filters every word with
 `title__icontains | description__icontains`, and the goal picker the titles: each search
@@ -7,7 +7,7 @@ scanned the goals (40-120 ms at 10,000 people, growing 3-4× from 1,000).
 
 from django.db import migrations
 
-from stip.core.trigram import trigram_indexes
+from stip.core.pg_indexes import trigram_indexes
 
 
 class Migration(migrations.Migration):

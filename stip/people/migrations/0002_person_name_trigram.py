@@ -1,4 +1,4 @@
-"""Trigram indexes for the name search on PostgreSQL (stip/core/trigram.py).
+"""Trigram indexes for the name search on PostgreSQL (stip.core.pg_indexes.py).
 
 `people_search` filters `first_name__icontains` / `last_name__icontains`: every search scanned
 the people table (45 ms at 100,000 people; 21 ms with these indexes, the rest being the join
@@ -8,7 +8,7 @@ with the accounts).
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from stip.core.trigram import trigram_indexes
+from stip.core.pg_indexes import trigram_indexes
 
 
 class Migration(migrations.Migration):

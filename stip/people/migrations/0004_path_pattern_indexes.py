@@ -11,29 +11,17 @@ prefix under any collation. SQLite asks for the prefix as a range of the plain i
 
 from django.db import migrations
 
-INDEXES = {
-    "people_person_path_prefix": "people_person",
-    "people_team_path_prefix": "people_team",
-}
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("path" varchar_pattern_ops)'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+from stip.core.pg_indexes import pattern_indexes
 
 
 class Migration(migrations.Migration):
     dependencies = [("people", "0003_person_is_active")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        pattern_indexes(
+            {
+                "people_person_path_prefix": ("people_person", "path"),
+                "people_team_path_prefix": ("people_team", "path"),
+            }
+        )
+    ]
