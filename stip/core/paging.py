@@ -3,7 +3,7 @@ whether another page follows.
 
 Counting a list reads every row of it, and some lists hold more rows the larger the
 organisation (every goal someone may see, every manager); a page that stops after its rows
-does not. Templates show such a page with `core/_pager.html` ("Page 3", previous, next);
+does not. Templates show such a page with `core/_pagination.html` ("Page 3", previous, next);
 `stip.api.pagination.uncounted_page` answers it in the API.
 """
 
@@ -53,3 +53,9 @@ def page_of(queryset, number: int, *, size: int) -> Page:
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1]) if offset <= LAST_OFFSET else []
     return Page(rows[:size], number, has_next=len(rows) > size)
+
+
+def count_up_to(queryset, most: int) -> int:
+    """How many rows `queryset` holds, counted no further than `most` + 1, which stands for
+    "more than `most`": one query, which stops reading at that row."""
+    return queryset.order_by()[: most + 1].count()

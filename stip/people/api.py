@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from stip.api.errors import error_responses, invalid
-from stip.api.pagination import Page, PageIn, paginate
+from stip.api.pagination import Page, PageIn, UncountedPage, paginate, uncounted_page
 from stip.api.schemas import PublicOut
 from stip.core.policies import person_of
 from stip.people import policies, queries
@@ -173,14 +173,16 @@ def _teams(request: HttpRequest):
 
 @router.get(
     "/people",
-    response={200: Page[PersonOut], **error_responses(401, 422)},
+    response={200: UncountedPage[PersonOut], **error_responses(401, 422)},
     tags=["people"],
     summary="List people",
 )
 def person_list(
     request: HttpRequest, filters: Query[PeopleFilters], pagination: Query[PageIn]
 ) -> dict:
-    """Everyone who works here; HR and administrators also see people who have left."""
+    """Everyone who works here; HR and administrators also see people who have left. `count`
+    is null for a search by name or job title (`q`, `job_title`): no index finds words inside
+    them, so counting would read every name."""
     team = None
     if filters.team is not None:
         teams = policies.teams_visible_to(Team.objects.all(), request.user)
@@ -196,7 +198,10 @@ def person_list(
         if manager is None:
             raise invalid("manager", _("There is no person with this id."))
         people = people.filter(manager=manager)
-    return paginate(request, _ordered(people, filters.ordering), pagination)
+    people = _ordered(people, filters.ordering)
+    if filters.q.strip() or filters.job_title.strip():
+        return uncounted_page(request, people, pagination)
+    return paginate(request, people, pagination)
 
 
 @router.get(

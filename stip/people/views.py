@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stip.core import paging
 from stip.core.forms import AccessTokenForm, LanguageForm
 from stip.core.models import AccessToken
 from stip.core.policies import person_of
@@ -17,6 +18,8 @@ from stip.people.forms import DirectoryFilterForm, ImportForm
 from stip.people.models import ImportJob, Person
 
 DIRECTORY_PAGE_SIZE = 50
+# A search's matches are counted up to this many ("more than 500 people").
+SEARCH_COUNTED = 500
 # Errors of a rejected import listed on its page; all of them are in its CSV download.
 IMPORT_ERRORS_SHOWN = 100
 
@@ -63,8 +66,24 @@ def directory(request: HttpRequest) -> HttpResponse:
         team=filters.get("team"),
         job_title=filters.get("job_title") or "",
     )
-    page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "querystring": _without_page(request)}
+    if filters.get("q") or filters.get("job_title"):
+        # Words of a name or a job title: no index finds them, so a full count would read
+        # every name. The page stops at its 50th match, the count at its 501st.
+        page = paging.page_of(
+            people, paging.page_number(request.GET.get("page")), size=DIRECTORY_PAGE_SIZE
+        )
+        counted = SEARCH_COUNTED
+        total = paging.count_up_to(people, counted)
+    else:
+        page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        counted, total = None, page.paginator.count
+    context = {
+        "form": form,
+        "page": page,
+        "total": total,
+        "counted": counted,
+        "querystring": _without_page(request),
+    }
     template = "people/_directory_results.html" if request.htmx else "people/directory.html"
     return render(request, template, context)
 

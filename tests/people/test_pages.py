@@ -49,6 +49,32 @@ def test_directory_searches_by_name_team_and_job(client, personas):
     assert "Otto Outsider" in html and "Eva Employee" not in html
 
 
+def test_a_directory_search_counts_its_matches_up_to_a_bound(client, personas, monkeypatch):
+    """No index finds words inside names: the count of a search stops after the bound, and its
+    pages have no total."""
+    from stip.people import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNTED", 3)
+    monkeypatch.setattr(views, "DIRECTORY_PAGE_SIZE", 2)
+    client.force_login(personas.hr.user)
+    for n in range(3):
+        PersonFactory(first_name=f"Janneke{n}", team=personas.planning)
+
+    three = client.get(reverse("people:directory"), {"q": "janneke"}).content.decode()
+    PersonFactory(first_name="Janneke3", team=personas.planning)
+    four = client.get(reverse("people:directory"), {"q": "janneke"}).content.decode()
+    last = client.get(reverse("people:directory"), {"q": "janneke", "page": 2}).content.decode()
+    everyone = page(client, "people:directory")
+
+    assert "3 people" in three and "More than" not in three
+    assert "More than 3 people" in four
+    assert "Page 1" in four and "Page 1 of" not in four and 'rel="next"' in four
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    assert all(f"Janneke{n}" in four + last for n in range(4))
+    assert f"{Person.objects.visible_to(personas.hr.user).count()} people" in everyone
+    assert "Page 1 of" in everyone
+
+
 def test_directory_answers_htmx_with_the_results_only(client, personas):
     client.force_login(personas.employee.user)
     response = client.get(reverse("people:directory"), {"q": "Otto"}, HTTP_HX_REQUEST="true")
@@ -162,6 +188,8 @@ def test_access_tokens_are_shown_once_and_revocable(client, personas):
 PAGES = [
     # + count, the team filter's options, one page of rows with team and manager joined.
     ("people:directory", {}, None, 5),
+    # + matches counted up to 500, the team filter's options, one page of matches.
+    ("people:directory", {}, {"q": "a"}, 5),
     # + the person with their report count, the first page of their reports, the chain, the
     # viewer's tokens when it is their own profile, the praise they received (one query, from
     # the feedback app's `praise_received_card` tag).
