@@ -3,9 +3,7 @@ invisible), call the service, render. Mutations are POST only and go through
 `stip.feedback.services`."""
 
 import datetime
-import functools
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,14 +14,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from stip.core.links import url_with_id
 from stip.core.policies import is_hr, is_hr_or_admin, person_of
+from stip.core.rows import url_of, when
 from stip.feedback import policies, queries, services
 from stip.feedback.anonymity import MERGED, anonymity_minimum
 from stip.feedback.forms import (
@@ -142,30 +140,16 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _url_of(name: str) -> Callable[[uuid.UUID], str]:
-    """The link to one row of a page (`links.url_with_id`): a `{% url %}` per row cost ~25 µs,
-    as much as the rest of a feedback row's markup (three links in each of 25 rows)."""
-    return functools.partial(url_with_id, name)
-
-
-def _when(moment: datetime.datetime) -> tuple[str, str]:
-    """A moment as a row's `<time>` shows it, in local time: ISO 8601 and the day, as the
-    `date:'c'` and `date:"DATE_FORMAT"` filters write them. A row's two filters cost ~50 µs
-    in the template, a third of this here."""
-    local = timezone.localtime(moment)
-    return local.isoformat(), formats.date_format(local, "DATE_FORMAT")
-
-
 def _feedback_rows(feedback: Iterable[Feedback]) -> list[Feedback]:
     """Feedback with what `_feedback_items.html` shows besides its fields: the links to its
     author, its recipient and its own page, and its moment."""
     feedback = list(feedback)
-    profile, detail = _url_of("people:profile"), _url_of("feedback:detail")
+    profile, detail = url_of("people:profile"), url_of("feedback:detail")
     for f in feedback:
         f.author_url = profile(f.author.public_id)
         f.recipient_url = profile(f.recipient.public_id)
         f.url = detail(f.public_id)
-        f.at, f.day = _when(f.created_at)
+        f.at, f.day = when(f.created_at)
     return feedback
 
 
@@ -173,10 +157,10 @@ def _request_rows(requests: Iterable[FeedbackRequest]) -> list[FeedbackRequest]:
     """Requests with what `_request_items.html` shows besides their fields: their link and
     moment."""
     requests = list(requests)
-    request_url = _url_of("feedback:request")
+    request_url = url_of("feedback:request")
     for feedback_request in requests:
         feedback_request.url = request_url(feedback_request.public_id)
-        feedback_request.at, feedback_request.day = _when(feedback_request.created_at)
+        feedback_request.at, feedback_request.day = when(feedback_request.created_at)
     return requests
 
 
@@ -566,10 +550,10 @@ def _praise_rows(request: HttpRequest, praise: list[Praise]) -> list[dict]:
     praise = list(praise)
     counts, mine = queries.reactions_to([p.pk for p in praise], person_of(request.user))
     names = _reaction_names()
-    profile, react = _url_of("people:profile"), _url_of("feedback:praise_react")
+    profile, react = url_of("people:profile"), url_of("feedback:praise_react")
     rows = []
     for p in praise:
-        at, day = _when(p.created_at)
+        at, day = when(p.created_at)
         rows.append(
             {
                 "praise": p,
@@ -900,7 +884,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
             )
             .order_by("-round__created_at", "-pk")[:ROUNDS_SHOWN]
         )
-        round_url, answer_url = _url_of("feedback:round"), _url_of("feedback:round_answer")
+        round_url, answer_url = url_of("feedback:round"), url_of("feedback:round_answer")
         for participant in asked:
             participant.round.url = round_url(participant.round.public_id)
             participant.answer_url = answer_url(participant.round.public_id)
@@ -923,7 +907,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 def _round_rows(rounds: Iterable[Round]) -> list[Round]:
     """Rounds with the link `_round_items.html` shows."""
     rounds = list(rounds)
-    round_url = _url_of("feedback:round")
+    round_url = url_of("feedback:round")
     for round_ in rounds:
         round_.url = round_url(round_.public_id)
     return rounds
