@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "stip.conversations",
     "stip.feedback",
     "stip.api",
+    # After Stip's apps: Django's widget templates, where Stip's own do not replace them.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,12 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates, so that stip/templates/django/forms/ replaces a
+# widget's template everywhere: a select writes its options in one loop of its own template,
+# where Django's renders two templates per option (1,175 teams took 62 ms that way, 37 ms in
+# one loop; a manager's "ask for feedback" was 275 templates).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite in WAL mode by default, anything dj-database-url understands otherwise.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'stip.sqlite3'}")

@@ -20,7 +20,6 @@ from stip.conversations.models import (
     RatingScale,
 )
 from stip.conversations.services import LevelInput
-from stip.core.forms import OptionsSelect
 from stip.goals.forms import DateInput
 from stip.people.models import Person
 
@@ -47,7 +46,6 @@ def _template_field(label):
         to_field_name="public_id",
         required=False,
         empty_label=_("— The standard questions for this kind —"),
-        widget=OptionsSelect,
     )
 
 
@@ -60,7 +58,6 @@ class SeriesForm(forms.Form):
         queryset=Person.objects.none(),
         to_field_name="public_id",
         empty_label=_("— Choose someone —"),
-        widget=OptionsSelect,
     )
     cadence = forms.ChoiceField(
         label=_("How often"),
@@ -104,13 +101,12 @@ class SeriesEditForm(forms.Form):
 class MeetingForm(forms.Form):
     """Plan an ad-hoc conversation (either side) or a formal one (the manager)."""
 
-    kind = forms.ChoiceField(label=_("Kind of conversation"), widget=OptionsSelect)
+    kind = forms.ChoiceField(label=_("Kind of conversation"))
     person = forms.ModelChoiceField(
         label=_("With"),
         queryset=Person.objects.none(),
         to_field_name="public_id",
         empty_label=_("— Choose someone —"),
-        widget=OptionsSelect,
     )
     day = forms.DateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Time"), widget=TimeInput(), initial=datetime.time(10, 0))
@@ -128,7 +124,6 @@ class MeetingForm(forms.Form):
         required=False,
         empty_label=_("— The organisation's default scale —"),
         help_text=_("For an appraisal only."),
-        widget=OptionsSelect,
     )
 
     def __init__(self, data=None, *, kinds, people, me: Person, kind=None, person=None):

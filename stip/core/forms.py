@@ -8,14 +8,6 @@ from stip.core import auth
 from stip.core.models import Language
 
 
-class OptionsSelect(forms.Select):
-    """A select that writes its options in one loop of its own template. Django's renders a
-    template per option: 1,175 teams took 62 ms to render that way, 37 ms in one loop; a
-    manager's "ask for feedback" (themselves and 129 reports) was 275 templates."""
-
-    template_name = "core/widgets/select.html"
-
-
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),

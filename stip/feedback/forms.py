@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stip.core.forms import OptionsSelect
 from stip.core.policies import person_of
 from stip.feedback.models import (
     MAX_TEXT,
@@ -129,7 +128,6 @@ class FeedbackForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No goal —"),
-        widget=OptionsSelect,
     )
     value = forms.ModelChoiceField(
         label=_("Company value (optional)"),
@@ -137,7 +135,6 @@ class FeedbackForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No value —"),
-        widget=OptionsSelect,
     )
 
     def __init__(self, data=None, *, actor, recipient: Person | None = None):
@@ -231,7 +228,6 @@ class RequestForm(SubjectLabelMixin, forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=None,
-        widget=OptionsSelect,
     )
     question = _text(
         _("What would you like to know?"),
@@ -265,7 +261,6 @@ class PraiseForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("— No particular value —"),
-        widget=OptionsSelect,
     )
     text = _text(_("What did they do?"), rows=4)
 
@@ -295,7 +290,6 @@ class PraiseFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("All teams"),
-        widget=OptionsSelect,
     )
     value = forms.ModelChoiceField(
         label=_("Company value"),
@@ -303,7 +297,6 @@ class PraiseFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("All values"),
-        widget=OptionsSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -341,7 +334,6 @@ class QuestionSetForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=_("A new scale, with the levels below"),
-        widget=OptionsSelect,
     )
     scale_name_en = forms.CharField(
         label=_("New scale's name (English)"), max_length=120, required=False
@@ -365,7 +357,6 @@ class QuestionForm(forms.Form):
         label=_("Kind"),
         choices=Question.Kind.choices,
         initial=Question.Kind.RATING,
-        widget=OptionsSelect,
     )
     text_en = forms.CharField(label=_("Question (English)"), max_length=300, required=False)
     text_nl = forms.CharField(label=_("Question (Dutch)"), max_length=300, required=False)
@@ -412,14 +403,12 @@ class RoundForm(SubjectLabelMixin, forms.Form):
         label=_("360° feedback about"),
         queryset=Person.objects.none(),
         to_field_name="public_id",
-        widget=OptionsSelect,
     )
     question_set = forms.ModelChoiceField(
         label=_("Questions"),
         queryset=QuestionSet.objects.none(),
         to_field_name="public_id",
         empty_label=_("— Choose a question set —"),
-        widget=OptionsSelect,
     )
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     peer = PeopleField(label=_("Peers"), required=False)

@@ -14,7 +14,6 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from stip.core.forms import OptionsSelect
 from stip.core.policies import is_hr_or_admin, person_of
 from stip.goals import queries, services
 from stip.goals.models import Goal, KeyResult
@@ -469,7 +468,6 @@ class GoalForm(Searchable, forms.Form):
         label=_("Whose goal"),
         queryset=Person.objects.none(),
         to_field_name="public_id",
-        widget=OptionsSelect,
     )
     team = PublicIdField(
         label=_("Team"),
