@@ -289,8 +289,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         if services.overview_count_due(counted_at):
             tasks.overview_count.enqueue()
         if counted_at is None:
-            # Never counted before: this once, every manager's count is taken here, and their
-            # ids in this order are the pages.
+            # Never counted before: this once, every manager's count is taken here to order
+            # them (their ids, one page and one more), then the page's rows.
             ids = queries.by_fewest_held(managers).values_list("pk", flat=True)
             page = paging.page_of(ids, number, size=TEAM_PAGE_SIZE)
             by_id = queries.overview_rows(Person.objects.all()).in_bulk(page.object_list)
