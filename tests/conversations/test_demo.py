@@ -1,13 +1,13 @@
 import datetime
-import time
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from stip.conversations import policies, queries
 from stip.conversations.demo import (
@@ -68,26 +68,27 @@ def pair_meetings(manager: Person, employee: Person):
     return Meeting.objects.of_pair(manager.pk, employee.pk).order_by("scheduled_for")
 
 
-def test_seed_demo_adds_conversations_quickly_and_says_so():
+def test_seed_demo_adds_conversations_and_says_so():
     output = seed()
 
     [line] = [line for line in output.splitlines() if "1:1 series" in line]
     assert line.startswith("Added ")
-    assert float(line.rsplit("in ", 1)[1].removesuffix(" s.")) < 2
+    assert line.endswith(" s.")
     assert Meeting.objects.filter(held_at__isnull=False).count() >= 15
     assert FormalReport.objects.filter(acknowledged_at__isnull=False).count() == 1
 
 
-def test_extend_demo_alone_takes_under_two_seconds():
+def test_extend_demo_alone_runs_a_bounded_number_of_queries():
     with transaction.atomic():
         result = seed_demo_organisation(today=TODAY.date())
         goals_extend_demo(result=result, today=TODAY.date())
-        started = time.perf_counter()
-        summary = extend_demo(result=result, today=TODAY.date())
-        seconds = time.perf_counter() - started
+        with CaptureQueriesContext(connection) as queries:
+            summary = extend_demo(result=result, today=TODAY.date())
 
-    assert seconds < 2
-    assert summary.seconds < 2 and summary.reports == 1
+    # Bulk writes: a bound, not a timer (speed is the benchmark's). A query per row of
+    # the demo would be thousands.
+    assert len(queries) <= 1_000
+    assert summary.reports == 1
     assert summary.series == Series.objects.count()
 
 

@@ -1,13 +1,13 @@
 import datetime
 import json
-import time
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from stip.core.models import AuditEntry
 from stip.feedback import demo, queries
@@ -53,12 +53,12 @@ def sanne() -> Person:
     return Person.objects.select_related("manager").get(user__email=SANNE)
 
 
-def test_seed_demo_adds_feedback_quickly_and_says_so():
+def test_seed_demo_adds_feedback_and_says_so():
     output = seed()
 
     [line] = [line for line in output.splitlines() if "company values" in line]
     assert line.startswith("Added 4 company values")
-    assert float(line.rsplit("in ", 1)[1].removesuffix(" s.")) < 2
+    assert line.endswith(" s.")
     assert Feedback.objects.count() >= 40
     assert FeedbackReply.objects.exists()
     assert Praise.objects.count() >= 20 and Reaction.objects.count() >= 20
@@ -66,16 +66,17 @@ def test_seed_demo_adds_feedback_quickly_and_says_so():
     assert Round.objects.count() == 2
 
 
-def test_extend_demo_alone_takes_under_two_seconds():
+def test_extend_demo_alone_runs_a_bounded_number_of_queries():
     with transaction.atomic():
         result = seed_demo_organisation(today=TODAY.date())
         goals_extend_demo(result=result, today=TODAY.date())
-        started = time.perf_counter()
-        summary = extend_demo(result=result, today=TODAY.date())
-        seconds = time.perf_counter() - started
+        with CaptureQueriesContext(connection) as queries:
+            summary = extend_demo(result=result, today=TODAY.date())
 
-    assert seconds < 2
-    assert summary.seconds < 2 and summary.values == 4
+    # Bulk writes: a bound, not a timer (speed is the benchmark's). A query per row of
+    # the demo would be thousands.
+    assert len(queries) <= 300
+    assert summary.values == 4
 
 
 def test_the_values_the_scale_and_the_question_set_in_both_languages():

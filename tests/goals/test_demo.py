@@ -1,5 +1,4 @@
 import datetime
-import time
 from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
@@ -7,7 +6,8 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from stip.core.models import AuditEntry
 from stip.goals.models import Goal, GoalComment, GoalUpdate
@@ -41,12 +41,13 @@ def this_year():
 
 
 def test_seed_demo_adds_goals_and_says_so():
-    started = time.perf_counter()
-    output = seed()
-    seconds = time.perf_counter() - started
+    with CaptureQueriesContext(connection) as queries:
+        output = seed()
 
     assert "Added" in output and "3 strategic" in output
-    assert seconds < 3
+    # Bulk writes: a bound, not a timer (speed is the benchmark's). A query per row of
+    # the demo would be thousands.
+    assert len(queries) <= 1_400
     assert Goal.objects.count() >= 80
     assert GoalUpdate.objects.count() >= 500
     assert GoalComment.objects.count() >= 10
