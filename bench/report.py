@@ -2,7 +2,7 @@
 
 import statistics
 
-from bench.budgets import Budgets
+from bench.budgets import Budgets, raw_allowance_ms
 
 
 def _n(value: float | None, digits: int = 1) -> str:
@@ -57,6 +57,19 @@ def _pages_table(run: dict, budgets: Budgets) -> list[str]:
     return _table(header, rows)
 
 
+def _calibration(run: dict, budgets: Budgets) -> str:
+    measured = sorted(row["calibration_ms"] for row in run["pages"] if row.get("calibration_ms"))
+    if not measured:
+        return ""
+    middle = measured[len(measured) // 2]
+    return (
+        f" Calibration: {measured[0]:.1f}–{measured[-1]:.1f} ms (median {middle:.1f}; "
+        f"{budgets.reference_calibration_ms:g} ms where the budgets were set), so the raw-SQL "
+        f"allowance was {raw_allowance_ms({'calibration_ms': measured[0]}, budgets):g}–"
+        f"{raw_allowance_ms({'calibration_ms': measured[-1]}, budgets):g} ms."
+    )
+
+
 def markdown(report: dict, budgets: Budgets, failures: list[str]) -> str:
     machine, options = report["machine"], report["options"]
     lines = [
@@ -73,7 +86,10 @@ def markdown(report: dict, budgets: Budgets, failures: list[str]) -> str:
         "request's statements replayed on the DB-API cursor; ratio is median server time over "
         "raw SQL; growth is p95 over p95 at the next smaller size. A page passes when "
         f"p95 ≤ {budgets.max_server_over_raw:g} × raw + {budgets.raw_allowance_ms:g} ms (the "
-        "smoke test, --quick, judges the CPU median instead), with at most "
+        "smoke test, --quick, judges the CPU median instead, and fails a page only at "
+        f"{budgets.quick_tolerance:g} times that; the milliseconds grow on a machine "
+        "slower than the one the budgets were set on, as measured before each page: "
+        "`bench/calibrate.py`), with at most "
         f"{budgets.max_queries} queries, the same at every size.",
     ]
     for run in report["runs"]:
@@ -85,6 +101,7 @@ def markdown(report: dict, budgets: Budgets, failures: list[str]) -> str:
             f"{run['seed']['teams']:,} teams; {run['seed']['left']:,} people who left. "
             f"Load average while measuring: {run['load'][0]:.1f} → {run['load'][1]:.1f} "
             f"on {machine['cpus']} CPUs."
+            + _calibration(run, budgets)
             + (
                 " **The machine was busy: wall times are inflated (compare the CPU column).**"
                 if busy(run, machine["cpus"] or 1)

@@ -73,7 +73,7 @@ def stage_pages(args) -> dict:
     from django.conf import settings
     from django.test import Client
 
-    from bench import measure, pages
+    from bench import calibrate, measure, pages
     from bench.budgets import growth, judged_statistic, time_problems
     from bench.budgets import load as load_budgets
 
@@ -89,8 +89,8 @@ def stage_pages(args) -> dict:
     previous = json.loads(Path(args.previous).read_text()) if args.previous else None
     earlier = {(row["page"], row["persona"]): row for row in (previous or {}).get("pages", [])}
 
-    def problems(page, persona, result) -> list[str]:
-        row = {"page": page.name, "persona": persona} | result.as_dict()
+    def problems(page, persona, result, machine) -> list[str]:
+        row = {"page": page.name, "persona": persona} | result.as_dict() | machine
         if (page.name, persona) in earlier:
             row["growth"] = growth(row, earlier[page.name, persona], previous["people"])
         return time_problems(row, args.people, budgets, quick=args.quick)
@@ -98,24 +98,31 @@ def stage_pages(args) -> dict:
     results = []
     for page in pages.selected(args.pages):
         url = page.url(ctx)
+        # How fast the machine runs a page's kind of Python just now (bench/calibrate.py).
+        machine = {"calibration_ms": calibrate.calibration_ms()}
         for persona in page.personas:
             result = measure.measure_page(
                 clients[persona], url, requests=args.requests, warmup=args.warmup
             )
-            attempts = 1
-            if page.name not in budgets.known_misses and problems(page, persona, result):
+            attempts, measured_on = 1, machine
+            if page.name not in budgets.known_misses and problems(page, persona, result, machine):
                 # A burst of other work on the machine can spoil one series: a page that
-                # misses a time budget is measured once more, and the better series counts.
+                # misses a time budget is measured once more, with the machine calibrated
+                # again after it, and the series that passes, or else the faster, counts.
                 again = measure.measure_page(
                     clients[persona], url, requests=args.requests, warmup=args.warmup
                 )
+                again_on = {"calibration_ms": calibrate.calibration_ms()}
                 attempts = 2
-                if getattr(again, statistic) < getattr(result, statistic):
-                    result = again
+                if not problems(page, persona, again, again_on) or getattr(
+                    again, statistic
+                ) < getattr(result, statistic):
+                    result, measured_on = again, again_on
             results.append(
                 {"page": page.name, "route": page.route, "persona": persona, "url": url}
                 | result.as_dict(with_sql=True)
                 | {"attempts": attempts}
+                | measured_on
             )
             log(
                 f"{page.name:<30} {persona:<8} {result.queries:>3} queries, "

@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bench import __main__ as cli
-from bench import budgets, data, measure, pages, report
+from bench import budgets, calibrate, data, measure, pages, report
 from stip.api.api import api
 from stip.people.demo import seed_generated_organisation
 
@@ -78,8 +78,40 @@ def test_the_budgets_parse():
     assert loaded.max_p95_growth >= 1
     assert loaded.growth_min_large > loaded.growth_min_small
     assert loaded.max_steady_rss_mb > 0
+    assert loaded.reference_calibration_ms > 0
+    assert loaded.quick_tolerance >= 1
     assert "import a CSV of the organisation" in loaded.max_bulk_ratio
     assert "seed: organisation" in loaded.max_bulk_ratio
+
+
+def test_a_slower_machine_allows_more_python_never_less():
+    """The 15 ms a page may add to 3 × its raw SQL grow with the calibration measured before
+    it (bench/calibrate.py), against the machine the budgets were set on."""
+    loaded = budgets.load()
+    reference = loaded.reference_calibration_ms
+    row = {"page": "a page", "raw_ms": 1.0, "cpu_median_ms": 25.0, "p95_ms": 25.0}
+
+    def problems(calibration, quick=False):
+        measured = row | ({"calibration_ms": calibration} if calibration else {})
+        return budgets.time_problems(measured, 1000, loaded, quick=quick)
+
+    assert problems(None) == ["p95 > 3 × raw + 15 ms"]
+    assert problems(reference / 2) == ["p95 > 3 × raw + 15 ms"]
+    assert problems(reference * 1.2) == ["p95 > 3 × raw + 18 ms"]
+    assert problems(reference * 2) == []
+    # The smoke test fails only what is far over the limit.
+    assert problems(None, quick=True) == []
+    assert problems(None, quick=True) == problems(reference / 2, quick=True)
+    far = row | {"cpu_median_ms": 2.5 * 18}
+    assert budgets.time_problems(far, 1000, loaded, quick=True) == [
+        "cpu median > 2 × (3 × raw + 15 ms)"
+    ]
+
+
+def test_the_calibration_renders_its_template():
+    first, second = calibrate.calibration_ms(repeat=2), calibrate.calibration_ms(repeat=2)
+
+    assert first > 0 and second > 0
 
 
 def test_the_statistics():
