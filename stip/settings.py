@@ -138,6 +138,13 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except Exception as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {error}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles a query whose estimated cost passes
+    # jit_above_cost, which the larger lists' do at 100,000 people, and the compiling took
+    # 76-117 ms of a 129-204 ms query that runs in 40 ms without it (docs/performance.md,
+    # finding 14). Pages run short queries, for which JIT never pays.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "stip.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
