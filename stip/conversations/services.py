@@ -1156,7 +1156,7 @@ def overview_count() -> int:
     fresh (two HR pages may both have asked). Returns how many managers were placed."""
     try:
         with transaction.atomic():
-            latest = OverviewRank.objects.values_list("counted_at", flat=True).first()
+            latest = queries.overview_counted_at()
             if not overview_count_due(latest):
                 return 0
             now = timezone.now()

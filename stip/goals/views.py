@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from stip.core import paging
 from stip.core.policies import person_of
-from stip.core.rows import url_of, when
+from stip.core.rows import url_of
 from stip.goals import policies, queries, services
 from stip.goals.forms import (
     CarryOverForm,
@@ -130,10 +130,9 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
             g.due = formats.date_format(g.end_date, "DATE_FORMAT")
             g.overdue = not g.is_closed and g.end_date < today
         if updates and g.last_update_at is not None:
-            g.update_at, _day = when(g.last_update_at)
-            g.update_title = formats.date_format(
-                timezone.localtime(g.last_update_at), "DATETIME_FORMAT"
-            )
+            local = timezone.localtime(g.last_update_at)
+            g.update_at = local.isoformat()
+            g.update_title = formats.date_format(local, "DATETIME_FORMAT")
             g.update_ago = timesince(g.last_update_at, depth=1)
     return goals
 
