@@ -39,7 +39,7 @@ from stip.goals.forms import (
     team_choices,
 )
 from stip.goals.models import Goal, KeyResult
-from stip.goals.templatetags.goals_tags import progress_bar
+from stip.goals.templatetags.goals_tags import progress_bar, strategic_badge
 from stip.people import queries as people_queries
 from stip.people.models import Person, Team
 
@@ -104,9 +104,10 @@ def _detail_url(goal: Goal) -> str:
 def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
     """Goals with what a row of `_goal_table.html` or a node of the tree shows besides their
     fields, made here once a row: its link, whose it is (and their link), the due day and
-    whether it is overdue, the last update's moment, and the progress as the bar draws it. A
-    row's two `{% url %}`s, four includes and five filters cost ~0.4 ms (finding 7 in
-    docs/performance.md). A node of the tree with aligned goals gets the link that opens them."""
+    whether it is overdue, the last update's moment, the strategic badge, and the progress as
+    the bar draws it. A row's two `{% url %}`s, four includes and five filters cost ~0.4 ms
+    (finding 7 in docs/performance.md). A node of the tree with aligned goals gets the link
+    that opens them."""
     goals = list(goals)
     detail, profile = url_of("goals:detail"), url_of("people:profile")
     children = url_of("goals:children")
@@ -122,6 +123,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
         else:
             g.whose = organisation
         g.bar = progress_bar(g.progress, g.status)
+        g.badge = strategic_badge(g)
         if getattr(g, "visible_children", 0):
             g.children_url = children(g.public_id)
         # Only what the list shows: a short list has no dates, the tree no last update (on

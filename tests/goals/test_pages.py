@@ -536,6 +536,24 @@ def test_hr_marks_a_goal_strategic_and_it_is_on_everyones_home_page(client, pers
     assert 'id="strategic-heading"' not in html_of(client.get(url("home")))
 
 
+def test_a_strategic_goal_carries_its_star_on_its_page_in_the_lists_and_the_tree(client, personas):
+    goal = create(personas.hr, level=Goal.Level.ORGANISATION, title="Deliver on time")
+    plain = create(personas.hr, level=Goal.Level.ORGANISATION, title="Open two depots")
+    services.goal_set_strategic(goal=goal, actor=personas.hr.user, strategic=True)
+    badge = '<span class="badge badge-strategic" title="Marked as strategic by HR">★ Strategic'
+    client.force_login(personas.employee.user)
+    assert badge in html_of(client.get(url("goals:detail", goal)))
+    assert badge not in html_of(client.get(url("goals:detail", plain)))
+    for page in ("goals:organisation", "goals:tree"):
+        html = html_of(client.get(url(page)))
+        assert html.count(badge) == 1, page
+        assert html.index("Deliver on time") < html.index(badge), page
+    personas.employee.user.language = "nl"
+    personas.employee.user.save()
+    html = html_of(client.get(url("goals:organisation")))
+    assert 'title="Door HR als strategisch gemarkeerd">★ Strategisch' in html
+
+
 def test_a_redirect_after_marking_stays_on_this_site(client, personas):
     goal = create(personas.hr, level=Goal.Level.ORGANISATION)
     client.force_login(personas.hr.user)

@@ -104,6 +104,21 @@ def progress_bar(value, status: str, label: str = "") -> str:
 register.simple_tag(progress_bar, name="progress_bar")
 
 
+def strategic_badge(goal) -> str:
+    """The star HR's strategic goals carry beside their title (with its leading space), or
+    nothing. A tag for one goal's page; a list of goals makes it once a row in Python."""
+    if not goal.is_strategic:
+        return ""
+    return format_html(
+        ' <span class="badge badge-strategic" title="{}">★ {}</span>',
+        _("Marked as strategic by HR"),
+        _("Strategic"),
+    )
+
+
+register.simple_tag(strategic_badge, name="strategic_badge")
+
+
 def _whole_percent(value) -> int:
     """A percentage rounded as `floatformat:0` rounds it (half up)."""
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
