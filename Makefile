@@ -38,7 +38,7 @@ test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run -v 1
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
