@@ -104,17 +104,25 @@ def _detail_url(goal: Goal) -> str:
 def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
     """Goals with what a row of `_goal_table.html` or a node of the tree shows besides their
     fields, made here once a row: its link, whose it is (and their link), the due day and
-    whether it is overdue, the last update's moment, the strategic badge, and the progress as
-    the bar draws it. A row's two `{% url %}`s, four includes and five filters cost ~0.4 ms
-    (finding 7 in docs/performance.md). A node of the tree with aligned goals gets the link
-    that opens them."""
+    whether it is overdue, the last update's moment, the strategic badge, its labels, and the
+    progress as the bar draws it. A row's two `{% url %}`s, four includes and five filters
+    cost ~0.4 ms (finding 7 in docs/performance.md). A node of the tree with aligned goals gets
+    the link that opens them."""
     goals = list(goals)
     detail, profile = url_of("goals:detail"), url_of("people:profile")
     children = url_of("goals:children")
     today = timezone.localdate()
     organisation = _("The organisation")
+    # A row's labels, translated once a list: `get_status_display` builds a dict of every
+    # choice, hashing each translated label, on every call.
+    kinds, levels, statuses = (
+        {value: str(label) for value, label in choices.choices}
+        for choices in (Goal.Kind, Goal.Level, Goal.Status)
+    )
     for g in goals:
         g.url = detail(g.public_id)
+        g.kind_label, g.level_label = kinds[g.kind], levels[g.level]
+        g.status_label = statuses[g.status]
         g.whose_url = ""
         if g.level == Goal.Level.PERSONAL:
             g.whose, g.whose_url = g.owner.full_name, profile(g.owner.public_id)
@@ -152,7 +160,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "period": period, "person": person, "tab": "mine"}
     if person is not None:
         goals = queries.with_parent_visibility(
-            queries.goals_of(request.user, person, period=period), request.user
+            queries.goals_of(request.user, person, period=period).for_rows(), request.user
         )
         page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = _goal_rows(page.object_list)
@@ -182,7 +190,7 @@ def team(request: HttpRequest) -> HttpResponse:
     goals_by_owner = defaultdict(list)
     if people:
         for goal in _goal_rows(
-            queries.team_goals(user, me, period=period).filter(owner__in=people),
+            queries.team_goals(user, me, period=period).filter(owner__in=people).for_rows(),
             due=False,
             updates=False,
         ):
@@ -198,9 +206,11 @@ def team(request: HttpRequest) -> HttpResponse:
     # read through the team index. A filter on the level with an OR of the two teams made
     # SQLite read every team goal of the period: 60 ms at 100,000 people, 170 over all periods.
     teams = Person.objects.current().filter(Q(manager=me) | Q(pk=me.pk)).values("team")
-    team_goals = queries.in_period(
-        queries.visible_goals(user).filter(team__in=teams), period
-    ).order_by("team__name", "end_date", "title", "pk")[: TEAM_GOALS_SHOWN + 1]
+    team_goals = (
+        queries.in_period(queries.visible_goals(user).filter(team__in=teams), period)
+        .order_by("team__name", "end_date", "title", "pk")
+        .for_rows()[: TEAM_GOALS_SHOWN + 1]
+    )
     team_goals = _goal_rows(team_goals, due=False, updates=False)
     context.update(
         page=page,
@@ -220,7 +230,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def organisation(request: HttpRequest) -> HttpResponse:
     form = PeriodFilterForm(request.GET or None)
     period = form.chosen_period()
-    goals = queries.organisation_goals(request.user, period=period)
+    goals = queries.organisation_goals(request.user, period=period).for_rows()
     page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _goal_rows(page.object_list)
     context = {
@@ -239,7 +249,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
 def tree(request: HttpRequest) -> HttpResponse:
     form = PeriodFilterForm(request.GET or None)
     period = form.chosen_period()
-    roots = queries.tree_roots(request.user, period=period)
+    roots = queries.tree_roots(request.user, period=period).for_rows()
     number = paging.page_number(request.GET.get("page"))
     context = {
         "form": form,
@@ -257,7 +267,7 @@ def not_aligned(request: HttpRequest) -> HttpResponse:
     """The personal goals that contribute to no goal, apart from the tree."""
     form = PeriodFilterForm(request.GET or None)
     period = form.chosen_period()
-    goals = queries.not_aligned(request.user, period=period)
+    goals = queries.not_aligned(request.user, period=period).for_rows()
     number = paging.page_number(request.GET.get("page"))
     context = {
         "form": form,
@@ -273,7 +283,7 @@ def not_aligned(request: HttpRequest) -> HttpResponse:
 def tree_children(request: HttpRequest, public_id) -> HttpResponse:
     """One level of the alignment tree, loaded when someone expands a goal (htmx)."""
     goal = _visible_goal(request, public_id)
-    children = queries.tree_children(request.user, goal)
+    children = queries.tree_children(request.user, goal).for_rows()
     number = paging.page_number(request.GET.get("page"))
     context = {
         "parent": goal,
@@ -303,7 +313,7 @@ def search(request: HttpRequest) -> HttpResponse:
         level=filters.get("level") or "",
         team=filters.get("team"),
         owner=owner,
-    )
+    ).for_rows()
     number = paging.page_number(request.GET.get("page"))
     context = {
         "form": form,
@@ -339,7 +349,7 @@ def _history(goal: Goal, *, everything: bool = False) -> dict:
 
 def _render_detail(request: HttpRequest, goal: Goal, **extra) -> HttpResponse:
     user = request.user
-    children = list(queries.tree_children(user, goal)[: CHILDREN_SHOWN + 1])
+    children = list(queries.tree_children(user, goal).for_rows()[: CHILDREN_SHOWN + 1])
     context = {
         "goal": goal,
         "parent": queries.visible_parent(user, goal),
