@@ -1402,6 +1402,8 @@ class _Writer:
             updated_at=acknowledged or responded or shared or created,
         )
         self.rows[FormalReport].append(report)
+        if shared is not None:
+            meeting.has_shared_report = True  # as services.report_share marks it
         return report
 
 

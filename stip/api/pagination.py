@@ -84,6 +84,12 @@ def uncounted_page(request: HttpRequest, queryset: QuerySet, pagination: PageIn)
     """A page without the count: the page and one row more, which says whether another
     follows (`core.paging.page_of`). One query."""
     page = paging.page_of(queryset, pagination.page, size=pagination.page_size)
+    return answer_page(request, page, pagination)
+
+
+def answer_page(request: HttpRequest, page: paging.Page, pagination: PageIn) -> dict[str, Any]:
+    """An uncounted page (`UncountedPage`) of a `core.paging.Page` made otherwise, such as
+    `core.paging.merged_page_of`."""
     return {
         "count": None,
         "page": page.number,

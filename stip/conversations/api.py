@@ -32,7 +32,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from stip.api.errors import ApiError, error_responses, invalid, renamed_errors
-from stip.api.pagination import Page, PageIn, UncountedPage, paginate, uncounted_page
+from stip.api.pagination import (
+    Page,
+    PageIn,
+    UncountedPage,
+    answer_page,
+    paginate,
+    uncounted_page,
+)
 from stip.api.schemas import PublicOut
 from stip.conversations import policies, queries, services
 from stip.conversations.models import (
@@ -50,7 +57,8 @@ from stip.conversations.models import (
     Series,
 )
 from stip.conversations.pdf import report_filename
-from stip.core.policies import is_hr, person_of
+from stip.core import paging
+from stip.core.policies import person_of
 from stip.goals.models import Goal
 from stip.people.api import PersonRef
 from stip.people.models import Person
@@ -764,15 +772,15 @@ def _series(request: HttpRequest, public_id: UUID) -> Series:
     return series
 
 
-def _reports(user) -> QuerySet:
-    """Reports the caller may read, with their people, rating and whether the caller may read
-    a correction of each (a draft correction is its writer's only): one query."""
+def _reports(user, reports: QuerySet | None = None) -> QuerySet:
+    """Reports the caller may read (or `reports`), with their people, rating and whether the
+    caller may read a correction of each (a draft correction is its writer's only): one query."""
     corrections = FormalReport.objects.visible_to(user).filter(supersedes=OuterRef("pk"))
-    return (
-        FormalReport.objects.visible_to(user)
-        .select_related("meeting__manager", "meeting__employee", "rating", "supersedes")
-        .annotate(superseded_by_visible=Subquery(corrections.order_by().values("public_id")[:1]))
-    )
+    if reports is None:
+        reports = FormalReport.objects.visible_to(user)
+    return reports.select_related(
+        "meeting__manager", "meeting__employee", "rating", "supersedes"
+    ).annotate(superseded_by_visible=Subquery(corrections.order_by().values("public_id")[:1]))
 
 
 def _report(request: HttpRequest, public_id: UUID) -> FormalReport:
@@ -1197,12 +1205,41 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination:
     conversation first: your drafts; once shared, your own, your reports' (at any depth) and,
     for HR, everyone's. `count` is given for one employee's reports (`?employee=`) and is null
     otherwise: counting would read every report the caller may read."""
-    reports = _reports(request.user)
-    if is_hr(request.user):
-        # HR may read nearly every report: rather than sort them all, the database walks the
-        # conversations outside a series (every report's is one) newest first and stops after
-        # the page (`conv_meeting_series_when`). Anyone else's are few, and found first.
-        reports = reports.filter(meeting__series__isnull=True)
+    user = request.user
+    if filters.employee is None:
+        hr_lists = policies.reports_visible_to_hr(_reports(user, FormalReport.objects.all()), user)
+        if hr_lists is not None:
+            # HR may read nearly every report: rather than sort them all, the database walks
+            # the conversations with a shared report newest first and stops after the page;
+            # HR's own drafts, which are few, take their places among them.
+            shared, drafts = (_filtered(request, reports, filters) for reports in hr_lists)
+            page = paging.merged_page_of(
+                shared.order_by(*REPORT_ORDER),
+                list(drafts.order_by(*REPORT_ORDER)),
+                pagination.page,
+                size=pagination.page_size,
+                key=_report_place,
+            )
+            return answer_page(request, page, pagination)
+    # Anyone else's reports are few, and found first (`policies.reports_visible_to`).
+    reports = _filtered(request, _reports(user), filters).order_by(*REPORT_ORDER)
+    if filters.employee is not None:
+        return paginate(request, reports, pagination)
+    return uncounted_page(request, reports, pagination)
+
+
+# By the meeting's own order (newest first, then its id), as its indexes hold it: ordering by
+# the report's `meeting_id` instead, which is the same value, makes SQLite sort.
+REPORT_ORDER = ("meeting", "-version", "-pk")
+
+
+def _report_place(report: FormalReport) -> tuple:
+    """Where a report is in `REPORT_ORDER`, as a key that sorts ascending."""
+    meeting = report.meeting
+    return (-meeting.scheduled_for.timestamp(), -meeting.pk, -report.version, -report.pk)
+
+
+def _filtered(request: HttpRequest, reports: QuerySet, filters: ReportFilters) -> QuerySet:
     if filters.employee is not None:
         reports = reports.filter(meeting__employee=_person(request, filters.employee, "employee"))
     if filters.kind is not None:
@@ -1215,12 +1252,7 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination:
         reports = reports.filter(acknowledged_at__isnull=False)
     if filters.current is not None:
         reports = reports.filter(superseded_by_visible__isnull=filters.current)
-    # By the meeting's own order (newest first, then its id), as that index holds it: ordering
-    # by the report's `meeting_id` instead, which is the same value, makes SQLite sort.
-    reports = reports.order_by("meeting", "-version", "-pk")
-    if filters.employee is not None:
-        return paginate(request, reports, pagination)
-    return uncounted_page(request, reports, pagination)
+    return reports
 
 
 @router.post(

@@ -312,6 +312,11 @@ class Meeting(PublicModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when a version of its report is shared (`services.report_share`), and never unset: a
+    # correction leaves the shared version readable. HR's list of reports walks the
+    # conversations that have one, newest first (`conv_meeting_shared_when`), rather than every
+    # conversation outside a series, past the drafts and the conversations without a report.
+    has_shared_report = models.BooleanField(_("report shared"), default=False, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -348,6 +353,12 @@ class Meeting(PublicModel):
             # conversations newest first (the id comes with every SQLite index): the API's list
             # of reports walks them and stops after a page.
             models.Index(fields=["series", "scheduled_for"], name="conv_meeting_series_when"),
+            # HR's list of reports: the conversations with a shared report, newest first.
+            models.Index(
+                fields=["scheduled_for", "id"],
+                condition=Q(has_shared_report=True),
+                name="conv_meeting_shared_when",
+            ),
         ]
 
     def __str__(self) -> str:

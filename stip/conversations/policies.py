@@ -166,6 +166,21 @@ def reports_visible_to(queryset, user):
     return queryset.filter(pk__in=ids)
 
 
+def reports_visible_to_hr(queryset, user):
+    """What HR may read of reports (`reports_visible_to`), as two lists that a page merges in
+    the conversations' order: every shared report, of the conversations that have one
+    (`Meeting.has_shared_report`, whose index walks them newest first), and the drafts of
+    their own conversations, which are few. In one list, the test of each row walked every
+    conversation outside a series past the drafts and those without a report, more of them
+    the larger the organisation (docs/performance.md, finding 10). None for anyone but HR."""
+    person = person_of(user)
+    if person is None or not is_hr(user):
+        return None
+    shared = queryset.filter(meeting__has_shared_report=True, shared_at__isnull=False)
+    drafts = queryset.filter(meeting__manager=person, shared_at__isnull=True)
+    return shared, drafts
+
+
 def can_view_report(user, report) -> bool:
     """The one-object form of `reports_visible_to` (needs `report.meeting.employee`)."""
     person = person_of(user)

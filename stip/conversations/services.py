@@ -760,6 +760,9 @@ def report_share(*, report: FormalReport, actor) -> FormalReport:
         raise ValidationError({"rating": [_("An appraisal needs an overall judgement.")]})
     locked.shared_at = timezone.now()
     locked.save(update_fields=["shared_at", "updated_at"])
+    Meeting.objects.filter(pk=locked.meeting_id, has_shared_report=False).update(
+        has_shared_report=True
+    )
     audit_record(
         actor=actor,
         action="conversations.report_shared",

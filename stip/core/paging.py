@@ -7,6 +7,8 @@ does not. Templates show such a page with `core/_pagination.html` ("Page 3", pre
 `stip.api.pagination.uncounted_page` answers it in the API.
 """
 
+import heapq
+import itertools
 from dataclasses import dataclass
 
 # A page number whose offset would not fit the database's integers answers an empty page.
@@ -53,6 +55,28 @@ def page_of(queryset, number: int, *, size: int) -> Page:
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1]) if offset <= LAST_OFFSET else []
     return Page(rows[:size], number, has_next=len(rows) > size)
+
+
+def merged_page_of(queryset, few: list, number: int, *, size: int, key) -> Page:
+    """Page `number` (from 1) of two lists in one order, without counting them: an ordered
+    queryset, and `few`, rows read already whose places are among its rows. `key` gives a
+    row's place in that order (ascending). One query, which reads at most a page and
+    `len(few)` rows more from the first of the queryset's rows that can be on the page."""
+    offset = (number - 1) * size
+    if offset > LAST_OFFSET:
+        return Page([], number, has_next=False)
+    few = sorted(few, key=key)
+    # The queryset's rows before `start` are before the page, whichever of `few` come first.
+    start = max(0, offset - len(few))
+    rows = list(queryset[start : offset + size + 1])
+    if start and not rows:
+        return Page([], number, has_next=False)
+    # Merged, the queryset's row `start` follows the rows of `few` that sort before it.
+    ahead = sum(1 for row in few if key(row) < key(rows[0])) if start else 0
+    skip = offset - start - ahead
+    merged = itertools.islice(heapq.merge(rows, few[ahead:], key=key), skip, skip + size + 1)
+    page = list(merged)
+    return Page(page[:size], number, has_next=len(page) > size)
 
 
 def count_up_to(queryset, most: int) -> int:

@@ -209,6 +209,9 @@ def test_formal_reports_are_in_the_states_the_services_allow(generated):
             assert report.supersedes.shared_at is not None
             assert report.supersedes.meeting_id == meeting.pk
             assert report.correction_reason
+    # As services.report_share marks them: the conversations with a shared version, only.
+    marked = set(Meeting.objects.filter(has_shared_report=True).values_list("pk", flat=True))
+    assert marked == set(reports.filter(shared_at__isnull=False).values_list("meeting", flat=True))
     for quote in ReportQuote.objects.select_related("report__meeting", "source_meeting"):
         source, meeting = quote.source_meeting, quote.report.meeting
         assert meeting.kind == MeetingKind.APPRAISAL

@@ -1083,6 +1083,53 @@ def test_the_report_list_is_counted_for_one_employee_and_pages_without_a_count(c
     assert "page=2" in counted["next"]
 
 
+def test_hrs_list_of_reports_puts_their_own_drafts_among_everyones_shared_ones(client, personas):
+    """HR's list is two lists merged (`policies.reports_visible_to_hr`): every shared report,
+    and HR's own drafts. Page by page, it is the one list, newest conversation first."""
+    hannas_report = PersonFactory(manager=personas.hr, team=personas.hr.team)
+    reports = {}
+
+    def formal(writer, about, days, *, shared):
+        meeting = builders.meeting(
+            personas,
+            kind="performance",
+            days=days,
+            actor=writer.user,
+            manager=writer,
+            employee=about,
+        )
+        report = services.report_write(meeting=meeting, actor=writer.user, text=f"Day {days}")
+        if shared:
+            report = services.report_share(report=report, actor=writer.user)
+        reports[days] = str(report.public_id)
+
+    for days in (-10, -8, -6, -4, -2):
+        formal(personas.manager, personas.employee, days, shared=True)
+    formal(personas.manager, personas.employee, -5, shared=False)  # Mark's alone
+    for days in (-9, -3, -1):
+        formal(personas.hr, hannas_report, days, shared=False)
+    formal(personas.hr, hannas_report, -7, shared=True)
+    client.force_login(personas.hr.user)
+
+    def listed(**params):
+        ids, url, pages = [], REPORTS, 0
+        while url:
+            body = client.get(url, params if pages == 0 else None).json()
+            assert body["count"] is None
+            ids += [r["id"] for r in body["results"]]
+            url, pages = body["next"], pages + 1
+        return ids, pages
+
+    expected = [reports[days] for days in (-1, -2, -3, -4, -6, -7, -8, -9, -10)]
+    for size in (1, 2, 4, 9, 50):
+        assert listed(page_size=size) == (expected, -(-len(expected) // size)), size
+    assert listed(status="draft")[0] == [reports[days] for days in (-1, -3, -9)]
+    assert listed(status="shared", page_size=2)[0] == [
+        reports[days] for days in (-2, -4, -6, -7, -8, -10)
+    ]
+    assert client.get(REPORTS, {"page": 3, "page_size": 5}).json()["results"] == []
+
+
 def test_the_report_list_shows_many_people_for_the_same_cost(client, personas):
     """Reports about many employees, for HR: the rows' people come with the page."""
     for _ in range(12):
@@ -1094,4 +1141,5 @@ def test_the_report_list_shows_many_people_for_the_same_cost(client, personas):
 
     count, body = count_queries(client, REPORTS, {"page_size": 200})
 
-    assert (count, len(body["results"])) == (3, 12)
+    # The page of shared reports, and HR's own drafts (none here) to merge among them.
+    assert (count, len(body["results"])) == (4, 12)

@@ -16,6 +16,7 @@ from stip.conversations import models, services
 from stip.conversations.models import MeetingKind
 from tests.conversations import builders
 from tests.conversations.pdf_text import pdf_text
+from tests.factories import PersonFactory
 from tests.matrix import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,36 @@ def test_the_list_of_reports_and_the_one_report_rule_agree(personas):
         one_by_one = {r.pk for r in reports if can_view_report(user, r)}
         assert listed == one_by_one, role
         assert listed == {reports[i].pk for i in expected.get(role, set())}, role
+
+
+def test_hrs_two_lists_of_reports_are_what_hr_may_read(personas):
+    """`reports_visible_to_hr` splits HR's reports for their list: the shared ones, of the
+    conversations marked as having one, and HR's own drafts. Together, and without overlap,
+    they are what `reports_visible_to` gives HR; anyone else gets none."""
+    from stip.conversations.policies import reports_visible_to_hr
+
+    hannas_report = PersonFactory(manager=personas.hr, team=personas.hr.team)
+    corrected = _formal_report(personas, personas.manager, personas.employee)
+    services.report_correct(report=corrected, actor=personas.manager.user, text="v2", reason="-")
+    _formal_report(personas, personas.manager, personas.peer, shared=False)
+    _formal_report(personas, personas.hr, hannas_report)
+    corrected_own = _formal_report(personas, personas.hr, hannas_report)
+    services.report_correct(report=corrected_own, actor=personas.hr.user, text="v2", reason="-")
+    _formal_report(personas, personas.hr, hannas_report, shared=False)
+
+    reports = models.FormalReport.objects.all()
+    shared, drafts = reports_visible_to_hr(reports, personas.hr.user)
+    shared, drafts = set(shared), set(drafts)
+    assert not shared & drafts
+    assert shared | drafts == set(reports.visible_to(personas.hr.user))
+    assert all(r.is_shared for r in shared) and len(shared) == 3
+    assert {(r.meeting.manager, r.is_shared) for r in drafts} == {(personas.hr, False)}
+    assert len(drafts) == 2  # the correction and the draft
+    # Every conversation with a shared version is marked, and only those.
+    marked = set(models.Meeting.objects.filter(has_shared_report=True))
+    assert marked == {r.meeting for r in reports if r.is_shared}
+    for role in ("employee", "manager", "director", "admin", "outsider"):
+        assert reports_visible_to_hr(reports, getattr(personas, role).user) is None, role
 
 
 def test_hr_sees_counts_not_content(client, personas, history):
