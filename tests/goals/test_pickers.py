@@ -111,6 +111,28 @@ def test_a_manager_cannot_set_a_goal_for_a_team_they_do_not_lead(client, persona
     assert "Kies een team waarvoor je doelen stelt." in errors_at(html, "team")
 
 
+def test_a_managers_search_finds_the_same_teams_however_large_their_branch(
+    client, personas, monkeypatch
+):
+    """A manager of a small branch is searched through the teams of their people, anyone else
+    through a test of each team (`forms._within_a_small_branch`): the same teams either way."""
+    from stip.goals import forms
+
+    for name in ("Planning Noord", "Planning Zuid", "Planning West"):
+        team = TeamFactory(name=name)
+        PersonFactory(manager=personas.employee, team=team)  # Eva reports to Mark
+    TeamFactory(name="Planning Oost")  # nobody under Mark
+    PersonFactory(manager=personas.director, team=TeamFactory(name="Planning Midden"))
+    client.force_login(personas.manager.user)
+    found = []
+    for small_branch in (forms.SMALL_BRANCH, 0):
+        monkeypatch.setattr(forms, "SMALL_BRANCH", small_branch)
+        html = html_of(client.get(reverse("goals:pick_team"), {"team_q": "plan"}, **HTMX))
+        found.append(options(html, "team"))
+    assert found[0] == found[1]
+    assert set(found[0]) == {"Planning", "Planning Noord", "Planning West", "Planning Zuid"}
+
+
 def test_someone_who_sets_no_team_goals_gets_no_team_picker(client, personas):
     client.force_login(personas.employee.user)
     assert client.get(reverse("goals:pick_team"), {"team_q": "plan"}).status_code == 404
@@ -350,12 +372,13 @@ QUERY_BUDGETS = [
     ("new organisation goal", "hr", lambda p: reverse("goals:new") + "?level=organisation", 4),
     # + the goal; the chain's teams; the goals to suggest.
     ("edit goal", "manager", lambda p: reverse("goals:edit", args=[edited(p).public_id]), 5),
-    # + whether I lead a team; the team chosen; the teams that match.
+    # + whether I lead a team; the team chosen; how many people are under me (up to 2,000);
+    # the teams that match.
     (
         "team picker",
         "manager",
         lambda p: reverse("goals:pick_team") + f"?team={p.planning.public_id}&team_q=plan",
-        5,
+        6,
     ),
     ("team picker", "hr", lambda p: reverse("goals:pick_team") + "?team_q=plan", 3),
     # + the owner (as the form takes it); the people I may set goals for; the goal chosen; the
