@@ -129,8 +129,9 @@ TEMPLATES = [
 # Widgets render with the project's templates, so that stip/templates/django/forms/ replaces a
 # widget's template everywhere: a select writes its options in one loop of its own template,
 # where Django's renders two templates per option (1,175 teams took 62 ms that way, 37 ms in
-# one loop; a manager's "ask for feedback" was 275 templates).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# one loop; a manager's "ask for feedback" was 275 templates). The plain <input>s are written
+# in Python, as their three templates write them (stip/core/renderers.py).
+FORM_RENDERER = "stip.core.renderers.FormRenderer"
 
 # Database: SQLite in WAL mode by default, anything dj-database-url understands otherwise.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'stip.sqlite3'}")

@@ -1,0 +1,114 @@
+"""The form renderer (settings.FORM_RENDERER): Django's form templates, through the project's
+template settings, so that stip/templates/django/forms/ replaces one everywhere; but the plain
+`<input>` widgets are written here.
+
+Django draws a text field with three templates (`text.html` includes `input.html`, which
+includes `attrs.html`): ~0.35 ms of Python an input. The goal form and its key results have 32
+of them, half of the 20 ms its page took for 0.3 ms of SQL (docs/performance.md, finding 7).
+The selects are written here too. The markup written here is the markup of Django's templates,
+character for character (tested against them in tests/core/test_renderers.py)."""
+
+from django.forms.renderers import TemplatesSetting
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
+
+# Django's widget templates that are `{% include "django/forms/widgets/input.html" %}` and
+# nothing else. One of them overridden in stip/templates/django/forms/widgets/ must leave this
+# list, or the override is not drawn.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "checkbox",
+        "color",
+        "date",
+        "datetime",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+    )
+)
+
+
+class FormRenderer(TemplatesSetting):
+    def render(self, template_name, context, request=None):
+        if template_name in INPUT_TEMPLATES:
+            return input_tag(context["widget"])
+        if template_name == SELECT_TEMPLATE:
+            return select_tag(context["widget"])
+        return super().render(template_name, context, request=request)
+
+
+def input_tag(widget: dict) -> str:
+    """`django/forms/widgets/input.html`: the type, the name, the value unless it is None, then
+    the attributes as `attrs.html` writes them."""
+    value = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        format_html(' value="{}"', _text(value)) if value is not None else "",
+        attributes(widget["attrs"]),
+    )
+
+
+# Every <select> of Stip, written as Django's `select.html` and `select_option.html` write it,
+# in one loop: the templates render two templates per option (1,175 teams took 62 ms that way).
+# No widget of Stip gives its options attributes of their own beyond `selected`, and none is a
+# select of several (`SelectMultiple` has a template of its own).
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+
+
+def select_tag(widget: dict) -> str:
+    """A `<select>` with its options, in groups where the choices have them."""
+    lines = []
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            lines.append(format_html('\n  <optgroup label="{}">', localize(group_name)))
+        lines.extend(
+            format_html(
+                '\n  <option value="{}"{}>{}</option>\n',
+                _text(option["value"]),
+                " selected" if option["selected"] else "",
+                localize(option["label"]),
+            )
+            for option in options
+        )
+        if group_name:
+            lines.append("\n  </optgroup>")
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        widget["name"],
+        attributes(widget["attrs"]),
+        mark_safe("".join(lines)),  # each line is made by format_html
+    )
+
+
+def attributes(attrs: dict) -> str:
+    """`django/forms/widgets/attrs.html`: ` name="value"` each, ` name` alone for True, nothing
+    for False."""
+    return format_html_join(
+        "",
+        "{}",
+        ((_attribute(name, value),) for name, value in attrs.items() if value is not False),
+    )
+
+
+def _attribute(name, value) -> str:
+    if value is True:
+        return format_html(" {}", name)
+    return format_html(' {}="{}"', name, _text(value))
+
+
+def _text(value):
+    """`|stringformat:'s'`: the value as text, escaped unless it was marked safe."""
+    if isinstance(value, SafeData):
+        return value
+    return str(value)
