@@ -1207,12 +1207,14 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters], pagination:
     otherwise: counting would read every report the caller may read."""
     user = request.user
     if filters.employee is None:
-        hr_lists = policies.reports_visible_to_hr(_reports(user, FormalReport.objects.all()), user)
+        hr_lists = policies.reports_visible_to_hr(FormalReport.objects.all(), user)
         if hr_lists is not None:
             # HR may read nearly every report: rather than sort them all, the database walks
             # the conversations with a shared report newest first and stops after the page;
             # HR's own drafts, which are few, take their places among them.
-            shared, drafts = (_filtered(request, reports, filters) for reports in hr_lists)
+            shared, drafts = (
+                _filtered(request, _reports(user, reports), filters) for reports in hr_lists
+            )
             page = paging.merged_page_of(
                 shared.order_by(*REPORT_ORDER),
                 list(drafts.order_by(*REPORT_ORDER)),
