@@ -113,6 +113,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
     children = url_of("goals:children")
     today = timezone.localdate()
     organisation = _("The organisation")
+    ago = _("%(time)s ago")
     # A row's labels, translated once a list: `get_status_display` builds a dict of every
     # choice, hashing each translated label, on every call.
     kinds, levels, statuses = (
@@ -132,6 +133,8 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
             g.whose = organisation
         g.bar = progress_bar(g.progress, g.status)
         g.badge = strategic_badge(g)
+        if g.parent_id is not None and getattr(g, "parent_visible", False):
+            g.parent_url = detail(g.parent.public_id)
         if getattr(g, "visible_children", 0):
             g.children_url = children(g.public_id)
         # Only what the list shows: a short list has no dates, the tree no last update (on
@@ -143,7 +146,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
             local = timezone.localtime(g.last_update_at)
             g.update_at = local.isoformat()
             g.update_title = formats.date_format(local, "DATETIME_FORMAT")
-            g.update_ago = timesince(g.last_update_at, depth=1)
+            g.update_ago = ago % {"time": timesince(g.last_update_at, depth=1)}
     return goals
 
 
