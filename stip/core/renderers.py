@@ -1,12 +1,12 @@
 """The form renderer (settings.FORM_RENDERER): Django's form templates, through the project's
 template settings, so that stip/templates/django/forms/ replaces one everywhere; but the plain
-`<input>` widgets are written here.
+`<input>`s, the selects, the text areas and the labels are written here.
 
 Django draws a text field with three templates (`text.html` includes `input.html`, which
-includes `attrs.html`): ~0.35 ms of Python an input. The goal form and its key results have 32
-of them, half of the 20 ms its page took for 0.3 ms of SQL (docs/performance.md, finding 7).
-The selects are written here too. The markup written here is the markup of Django's templates,
-character for character (tested against them in tests/core/test_renderers.py)."""
+includes `attrs.html`), an option of a select with two, a label with two. Written here, the goal
+form (some 40 fields with its key results) took 16 ms of Python instead of 20 for 0.3 ms of SQL
+(docs/performance.md, finding 7). The markup is the markup of Django's templates, character for
+character: tests/core/test_renderers.py renders each both ways."""
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
@@ -43,6 +43,10 @@ class FormRenderer(TemplatesSetting):
             return input_tag(context["widget"])
         if template_name == SELECT_TEMPLATE:
             return select_tag(context["widget"])
+        if template_name == TEXTAREA_TEMPLATE:
+            return textarea_tag(context["widget"])
+        if template_name == LABEL_TEMPLATE:
+            return label_tag(context)
         return super().render(template_name, context, request=request)
 
 
@@ -89,6 +93,32 @@ def select_tag(widget: dict) -> str:
         attributes(widget["attrs"]),
         mark_safe("".join(lines)),  # each line is made by format_html
     )
+
+
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def textarea_tag(widget: dict) -> str:
+    """`django/forms/widgets/textarea.html`: the value on a line of its own, if there is one."""
+    return format_html(
+        '<textarea name="{}"{}>\n{}</textarea>',
+        widget["name"],
+        attributes(widget["attrs"]),
+        localize(widget["value"]) if widget["value"] else "",
+    )
+
+
+# A field's label (`BoundField.label_tag` and `legend_tag`): the tag around it when the field
+# has an id, else the text alone.
+LABEL_TEMPLATE = "django/forms/label.html"
+
+
+def label_tag(context: dict) -> str:
+    label = localize(context["label"])
+    if not context["use_tag"]:
+        return format_html("{}", label)
+    tag = context["tag"]
+    return format_html("<{}{}>{}</{}>", tag, attributes(context["attrs"]), label, tag)
 
 
 def attributes(attrs: dict) -> str:

@@ -1,5 +1,5 @@
-"""The form renderer writes the plain inputs and the selects in Python: the same markup, to the
-character, as Django's own templates for them."""
+"""The form renderer writes the plain inputs, the selects, the text areas and the labels in
+Python: the same markup, to the character, as Django's own templates for them."""
 
 import datetime
 from decimal import Decimal
@@ -13,7 +13,13 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from stip.core.renderers import INPUT_TEMPLATES, SELECT_TEMPLATE, FormRenderer
+from stip.core.renderers import (
+    INPUT_TEMPLATES,
+    LABEL_TEMPLATE,
+    SELECT_TEMPLATE,
+    TEXTAREA_TEMPLATE,
+    FormRenderer,
+)
 
 DJANGOS = DjangoTemplates()
 OURS = FormRenderer()
@@ -70,6 +76,46 @@ def test_a_select_is_written_as_djangos_templates_write_it(choices, language):
                 assert OURS.render(SELECT_TEMPLATE, context) == expected, (value, attrs)
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_text_area_is_written_as_djangos_template_writes_it(language):
+    widget = forms.Textarea()
+    with override(language):
+        for value in (None, "", 'Line one\n<two> & "three"', mark_safe("<b>safe</b>"), 0, 12):
+            for attrs in ATTRS:
+                context = widget.get_context("text", value, attrs)
+                expected = DJANGOS.render(TEXTAREA_TEMPLATE, context)
+                assert OURS.render(TEXTAREA_TEMPLATE, context) == expected, (value, attrs)
+
+
+class LabelledForm(forms.Form):
+    title = forms.CharField(label="Title <b>", max_length=10)
+    due = forms.DateField(label=gettext_lazy("Due"), required=False)
+    kind = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_label_is_written_as_djangos_template_writes_it(auto_id, language):
+    def drawn(renderer, form, field, method, **kwargs):
+        form.renderer = renderer
+        # label_tag adds the required class to the attributes it is given: a copy each time.
+        kwargs = {k: dict(v) if isinstance(v, dict) else v for k, v in kwargs.items()}
+        return str(getattr(form[field], method)(**kwargs))
+
+    with override(language):
+        for form in (LabelledForm(auto_id=auto_id), LabelledForm({"title": ""}, auto_id=auto_id)):
+            form.required_css_class = "required"
+            for field in form.fields:
+                for method, kwargs in [
+                    ("label_tag", {}),
+                    ("legend_tag", {}),
+                    ("label_tag", {"attrs": {"class": "x", "hidden": True}}),
+                    ("label_tag", {"contents": mark_safe("<i>Safe</i>"), "label_suffix": "?"}),
+                ]:
+                    expected = drawn(DJANGOS, form, field, method, **kwargs)
+                    assert drawn(OURS, form, field, method, **kwargs) == expected, (field, method)
+
+
 def test_the_inputs_written_here_are_djangos_plain_input_and_not_overridden():
     """A Django upgrade that changes one of these templates, or a template of ours in
     stip/templates/django/forms/ that replaces one, would not be drawn: both fail here."""
@@ -84,7 +130,8 @@ def test_the_inputs_written_here_are_djangos_plain_input_and_not_overridden():
     )
     ours = [Path(d) for template in settings.TEMPLATES for d in template["DIRS"]]
     for directory in ours:
-        for name in [*INPUT_TEMPLATES, SELECT_TEMPLATE, "django/forms/widgets/input.html"]:
+        written = [*INPUT_TEMPLATES, SELECT_TEMPLATE, TEXTAREA_TEMPLATE, LABEL_TEMPLATE]
+        for name in [*written, "django/forms/widgets/input.html"]:
             assert not (directory / name).exists(), name
 
 
