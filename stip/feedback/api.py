@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from stip.api.errors import error_responses, invalid, renamed_errors
-from stip.api.pagination import Page, PageIn, paginate
+from stip.api.pagination import Page, PageIn, UncountedPage, paginate, uncounted_page
 from stip.api.schemas import PublicOut
 from stip.core.policies import is_hr, person_of
 from stip.feedback import policies, queries, services
@@ -1117,12 +1117,14 @@ def note_create(request: HttpRequest, id: UUID, payload: NoteIn):
 
 @router.get(
     "/praise",
-    response={200: Page[PraiseOut], **error_responses(401, 422)},
+    response={200: UncountedPage[PraiseOut], **error_responses(401, 422)},
     tags=["praise"],
     summary="The praise wall",
 )
 def praise_list(request: HttpRequest, filters: Query[PraiseFilters], pagination: Query[PageIn]):
-    """Everyone's praise, newest first, with reaction counts."""
+    """Everyone's praise, newest first, with reaction counts. `count` is given for one
+    recipient's praise (`?recipient=`) and is null otherwise: counting would read every praise
+    of the organisation."""
     team = None
     if filters.team is not None:
         teams = people_policies.teams_visible_to(Team.objects.all(), request.user)
@@ -1133,7 +1135,8 @@ def praise_list(request: HttpRequest, filters: Query[PraiseFilters], pagination:
     praise = queries.praise_wall(request.user, team=team, value=value)
     if filters.recipient is not None:
         praise = praise.filter(recipient=_person(request, filters.recipient, "recipient"))
-    return _praise(request, paginate(request, praise, pagination))
+        return _praise(request, paginate(request, praise, pagination))
+    return _praise(request, uncounted_page(request, praise, pagination))
 
 
 @router.post(

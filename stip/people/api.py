@@ -181,8 +181,8 @@ def person_list(
     request: HttpRequest, filters: Query[PeopleFilters], pagination: Query[PageIn]
 ) -> dict:
     """Everyone who works here; HR and administrators also see people who have left. `count`
-    is null for a search by name or job title (`q`, `job_title`): no index finds words inside
-    them, so counting would read every name."""
+    is given for someone's direct reports (`manager`) and is null otherwise: counting would read
+    everyone, or every name for a search by name or job title (`q`, `job_title`)."""
     team = None
     if filters.team is not None:
         teams = policies.teams_visible_to(Team.objects.all(), request.user)
@@ -199,9 +199,9 @@ def person_list(
             raise invalid("manager", _("There is no person with this id."))
         people = people.filter(manager=manager)
     people = _ordered(people, filters.ordering)
-    if filters.q.strip() or filters.job_title.strip():
-        return uncounted_page(request, people, pagination)
-    return paginate(request, people, pagination)
+    if filters.manager is not None and not (filters.q.strip() or filters.job_title.strip()):
+        return paginate(request, people, pagination)
+    return uncounted_page(request, people, pagination)
 
 
 @router.get(

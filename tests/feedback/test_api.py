@@ -883,11 +883,18 @@ def test_the_praise_wall_runs_a_fixed_number_of_queries(
 ):
     client.force_login(personas.manager.user)
 
-    # Session, user with person, count, page (authors, recipients and values joined in), the
-    # page's reaction counts with the caller's own reactions among them.
-    with django_assert_num_queries(5):
+    # Session, user with person, the page and one more, not counted (authors, recipients and
+    # values joined in), the page's reaction counts with the caller's own reactions among them.
+    with django_assert_num_queries(4):
         response = client.get(PRAISE, {"page_size": 200})
     assert response.json()["results"][0]["reactions"]["heart"] == 2
+    assert response.json()["count"] is None
+    # One recipient's praise is counted, through their own index.
+    with django_assert_num_queries(6):
+        response = client.get(
+            PRAISE, {"page_size": 200, "recipient": str(personas.employee.public_id)}
+        )
+    assert response.json()["count"] == Praise.objects.filter(recipient=personas.employee).count()
 
 
 @pytest.fixture(params=[4, 40], ids=["4-answers", "40-answers"])

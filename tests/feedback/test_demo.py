@@ -165,7 +165,7 @@ def test_praise_on_the_wall_with_reactions(client):
 
     wall = client.get("/api/v1/praise", {"page_size": 100}).json()
 
-    assert wall["count"] >= 20
+    assert wall["count"] is None and len(wall["results"]) >= 20
     assert any(sum(item["reactions"].values()) for item in wall["results"])
     assert all(item["value"] for item in wall["results"])
     assert any(item["recipient"]["id"] == str(sanne().public_id) for item in wall["results"])

@@ -135,7 +135,10 @@ def test_the_count_of_the_api_follows_who_works_here(client, personas):
     client.force_login(personas.employee.user)
 
     def count() -> int:
-        return client.get("/api/v1/people").json()["count"]
+        # Not counted as a whole (it grows with the organisation): paged through.
+        body = client.get("/api/v1/people", {"page_size": 200}).json()
+        assert body["count"] is None and body["next"] is None
+        return len(body["results"])
 
     assert count() == 7
     rows = everyone(personas)
