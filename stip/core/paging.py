@@ -52,8 +52,14 @@ def page_number(raw) -> int:
 
 def page_of(queryset, number: int, *, size: int) -> Page:
     """Page `number` (from 1) of an ordered queryset, without counting it: one query."""
+    return page_read(lambda start, end: queryset[start:end], number, size=size)
+
+
+def page_read(read, number: int, *, size: int) -> Page:
+    """`page_of` for a list read otherwise: `read(start, end)` gives its rows from `start` up
+    to `end` in order (the praise wall finds a page's ids before their rows)."""
     offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1]) if offset <= LAST_OFFSET else []
+    rows = list(read(offset, offset + size + 1)) if offset <= LAST_OFFSET else []
     return Page(rows[:size], number, has_next=len(rows) > size)
 
 

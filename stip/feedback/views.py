@@ -608,14 +608,11 @@ def praise_wall(request: HttpRequest) -> HttpResponse:
     # on PostgreSQL at 100,000 people, docs/performance.md, finding 15). Everyone sees all
     # praise, so that a value's praise is the count it keeps.
     total = value.praise_count if value is not None and team is None else None
-    number = paging.page_number(request.GET.get("page"))
-    start = (number - 1) * PAGE_SIZE
-    rows = (
-        list(queries.praise_between(praise, start, start + PAGE_SIZE + 1))
-        if start <= paging.LAST_OFFSET
-        else []
+    page = paging.page_read(
+        lambda start, end: queries.praise_between(praise, start, end),
+        paging.page_number(request.GET.get("page")),
+        size=PAGE_SIZE,
     )
-    page = paging.Page(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
