@@ -312,9 +312,12 @@ def seed(*, people: int, seed: int) -> dict:
     fixtures_write()
     if connection.vendor == "postgresql":
         # What autovacuum does within a minute of a bulk load; SQLite has no such habit, and
-        # Stip does not run ANALYZE there, so neither does the benchmark.
+        # Stip does not run ANALYZE there, so neither does the benchmark. The VACUUM matters as
+        # much as the ANALYZE: rows written after a GIN index was made wait in its pending
+        # list, which every search through the index reads whole until a vacuum files them
+        # (26 ms instead of 0.5 for the trigram index on first names at 100,000 people).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     return {
         "people": organisation.people,
         "teams": organisation.teams,
