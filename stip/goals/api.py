@@ -392,7 +392,7 @@ def _detail(request: HttpRequest, public_id: UUID) -> Goal:
     if goal is None:
         raise Http404
     goal.children_ids = list(
-        queries.tree_children(user, goal).values_list("public_id", flat=True)[:CHILDREN_IDS]
+        queries.aligned_to(user, goal).values_list("public_id", flat=True)[:CHILDREN_IDS]
     )
     return goal
 

@@ -266,12 +266,38 @@ def not_aligned(user, *, period: PeriodChoice):
     return in_period(goals, period).order_by("end_date", "title", "pk")
 
 
-def tree_children(user, goal: Goal):
+def aligned_to(user, goal: Goal):
     """The goals the viewer may see that contribute to `goal`: organisation's, teams', then
     personal ones, in the order of `goals_goal_children`."""
-    children = visible_goals(user).filter(parent=goal)
-    return with_visible_child_count(children, user).order_by(
-        "level_rank", "end_date", "title", "pk"
+    return visible_goals(user).filter(parent=goal).order_by("level_rank", "end_date", "title", "pk")
+
+
+def tree_children(user, goal: Goal):
+    """`aligned_to`, each with how many goals the viewer may see contribute to it in turn."""
+    return with_visible_child_count(aligned_to(user, goal), user)
+
+
+# What a line of a goal's history or comments shows of its author: the name and link of their
+# person, else their e-mail address.
+AUTHOR_FIELDS = (
+    "author__email",
+    "author__person__public_id",
+    "author__person__first_name",
+    "author__person__last_name",
+)
+
+
+def history(goal: Goal):
+    """A goal's progress updates, newest first, with their authors."""
+    return goal.updates.select_related("author__person").only(
+        "goal_id", "created_at", "progress", "status", "comment", *AUTHOR_FIELDS
+    )
+
+
+def comments(goal: Goal):
+    """A goal's comments, oldest first, with their authors."""
+    return goal.comments.select_related("author__person").only(
+        "goal_id", "created_at", "text", *AUTHOR_FIELDS
     )
 
 

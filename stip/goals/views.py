@@ -343,7 +343,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def _history(goal: Goal, *, everything: bool = False) -> dict:
     """The progress updates a goal's page lists, the newest or all of them, and how many there
     are: two queries, however long the history."""
-    rows = goal.updates.select_related("author__person").defer("values")
+    rows = queries.history(goal)
     return {
         "updates": list(rows if everything else rows[:HISTORY_SHOWN]),
         "updates_total": goal.updates.count(),
@@ -352,7 +352,9 @@ def _history(goal: Goal, *, everything: bool = False) -> dict:
 
 def _render_detail(request: HttpRequest, goal: Goal, **extra) -> HttpResponse:
     user = request.user
-    children = list(queries.tree_children(user, goal).for_rows()[: CHILDREN_SHOWN + 1])
+    children = _goal_rows(
+        queries.aligned_to(user, goal).for_rows()[: CHILDREN_SHOWN + 1], due=False, updates=False
+    )
     context = {
         "goal": goal,
         "parent": queries.visible_parent(user, goal),
@@ -366,7 +368,7 @@ def _render_detail(request: HttpRequest, goal: Goal, **extra) -> HttpResponse:
                 :HISTORY_CHARTED
             ]
         ),
-        "comments": list(goal.comments.select_related("author__person")),
+        "comments": list(queries.comments(goal)),
         "comment_form": CommentForm(),
         "can_edit": policies.can_edit_goal(user, goal),
         "can_mark_strategic": policies.can_mark_strategic(user),
@@ -738,7 +740,6 @@ def comment(request: HttpRequest, public_id) -> HttpResponse:
                 return redirect(_detail_url(goal) + "#comments")
             form = CommentForm()
     if request.htmx:
-        comments = list(goal.comments.select_related("author__person"))
-        context = {"goal": goal, "comments": comments, "comment_form": form}
+        context = {"goal": goal, "comments": list(queries.comments(goal)), "comment_form": form}
         return render(request, "goals/_comments.html", context)
     return _render_detail(request, goal, comment_form=form)
