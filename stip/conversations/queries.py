@@ -381,7 +381,7 @@ def my_series(user):
     return series_of(user).active()
 
 
-# What the team page's person card (people/_person.html) reads of each report; a column it
+# What the team page's person card (people_tags.person_card) reads of each report; a column it
 # reads beyond these costs a query per row (the page's query count is pinned in the tests).
 TEAM_CARD_FIELDS = (
     "public_id",
