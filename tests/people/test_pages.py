@@ -55,6 +55,7 @@ def test_a_directory_search_counts_its_matches_up_to_a_bound(client, personas, m
     from stip.people import views
 
     monkeypatch.setattr(views, "SEARCH_COUNTED", 3)
+    monkeypatch.setattr(views, "EVERYONE_COUNTED", 5)
     monkeypatch.setattr(views, "DIRECTORY_PAGE_SIZE", 2)
     client.force_login(personas.hr.user)
     for n in range(3):
@@ -72,7 +73,7 @@ def test_a_directory_search_counts_its_matches_up_to_a_bound(client, personas, m
     assert 'rel="next"' not in last and 'rel="prev"' in last
     assert all(f"Janneke{n}" in four + last for n in range(4))
     assert Person.objects.visible_to(personas.hr.user).count() > 3
-    assert "More than 3 people" in everyone
+    assert "More than 5 people" in everyone
     assert "Page 1" in everyone and "Page 1 of" not in everyone and 'rel="next"' in everyone
 
 
