@@ -3,6 +3,7 @@ with `url_with_id`, templates with `{% url_with_id %}` (core_tags)."""
 
 import functools
 import uuid
+from collections.abc import Callable
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -21,6 +22,13 @@ def url_with_id(viewname: str, public_id: uuid.UUID) -> str:
     """
     before, after = _around_id(viewname, get_script_prefix(), get_urlconf())
     return f"{before}{public_id}{after}"
+
+
+def url_with_id_of(viewname: str) -> Callable[[uuid.UUID], str]:
+    """`url_with_id` for one view and many ids: the script prefix and the URL configuration,
+    read from the request's context-local state (~4 µs), are read once, not once a row."""
+    before, after = _around_id(viewname, get_script_prefix(), get_urlconf())
+    return lambda public_id: f"{before}{public_id}{after}"
 
 
 @functools.lru_cache(maxsize=64)

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -191,6 +192,9 @@ def team(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page.object_list)
     goals_by_owner = defaultdict(list)
+    # The words of each row, made here: a `{% blocktranslate %}` a row was 40-50 µs of it.
+    for p in people:
+        p.new_goal_label = _("New goal for %(name)s") % {"name": p.first_name}
     if people:
         for goal in _goal_rows(
             queries.team_goals(user, me, period=period).filter(owner__in=people).for_rows(),
@@ -205,6 +209,12 @@ def team(request: HttpRequest) -> HttpResponse:
                 : STALE_SHOWN + 1
             ]
         )
+        for p in stale:
+            p.stale_label = ngettext(
+                "%(counter)s open goal without a recent update",
+                "%(counter)s open goals without a recent update",
+                p.stale_goals,
+            ) % {"counter": p.stale_goals}
     # The goals of my own team and of the teams my reports are in (only team goals have a team),
     # read through the team index. A filter on the level with an OR of the two teams made
     # SQLite read every team goal of the period: 60 ms at 100,000 people, 170 over all periods.
