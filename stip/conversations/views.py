@@ -4,6 +4,7 @@ POST gets its section of the meeting page back, a plain POST a redirect to it.""
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.contrib import messages
@@ -54,8 +55,10 @@ from stip.conversations.models import (
 from stip.conversations.pdf import report_filename
 from stip.conversations.templatetags.conversations_tags import meeting_title
 from stip.core import paging
+from stip.core.links import url_with_id_of
 from stip.core.policies import is_hr, person_of
 from stip.goals.forms import apply_errors
+from stip.goals.models import Goal
 from stip.people.models import Person
 
 PAGE_SIZE = 25
@@ -500,9 +503,9 @@ def _agenda_context(request, meeting, items=None, form=None) -> dict:
     can_edit = policies.can_edit_agenda(request.user, meeting)
     return {
         "meeting": meeting,
-        "talking_points": groups["manual"],
-        "goal_items": groups["goal"],
-        "strategic_items": groups["strategic_goal"],
+        "talking_points": _agenda_rows(meeting, groups["manual"]),
+        "goal_items": _agenda_rows(meeting, groups["goal"]),
+        "strategic_items": _agenda_rows(meeting, groups["strategic_goal"]),
         "question_items": groups["question"],
         "agenda_form": form or AgendaItemForm(),
         "can_edit_agenda": can_edit,
@@ -556,12 +559,67 @@ def _actions_context(request, meeting, form=None) -> dict:
     items = list(queries.action_items_for(meeting)[: queries.ACTIONS_SHOWN + 1])
     return {
         "meeting": meeting,
-        "action_items": items[: queries.ACTIONS_SHOWN],
+        "action_items": _action_rows(meeting, items[: queries.ACTIONS_SHOWN]),
         "more_actions": len(items) > queries.ACTIONS_SHOWN,
         "action_form": form or ActionItemForm(meeting=meeting, me=person_of(request.user)),
         "can_write": policies.can_write_notes(request.user, meeting),
-        "today": timezone.localdate(),
     }
+
+
+def _item_url(viewname: str, meeting) -> Callable[[uuid.UUID], str]:
+    """The link to one item of `meeting` (an agenda item, an action item): reversed once with a
+    stand-in id, then each item's id put in its place, as `links.url_with_id_of` does."""
+    stand_in = uuid.UUID(int=0)
+    url = reverse(viewname, kwargs={"public_id": meeting.public_id, "item_id": stand_in})
+    before, _sep, after = url.partition(str(stand_in))
+    return lambda item_id: f"{before}{item_id}{after}"
+
+
+def _agenda_rows(meeting, items: list) -> list:
+    """Agenda items with what their row says, made once a list: their three links, the labels
+    of their buttons, their goal's link and status. An include a row with three `{% url %}`s
+    and four `{% blocktranslate %}`s was a third of a conversation's page."""
+    discussed_url = _item_url("conversations:agenda_discussed", meeting)
+    move_url = _item_url("conversations:agenda_move", meeting)
+    remove_url = _item_url("conversations:agenda_remove", meeting)
+    goal_url = url_with_id_of("goals:detail")
+    statuses = {value: str(label) for value, label in Goal.Status.choices}
+    for item in items:
+        words = {"text": item.text}
+        item.discussed_url = discussed_url(item.public_id)
+        item.move_url = move_url(item.public_id)
+        item.remove_url = remove_url(item.public_id)
+        item.discussed_label = _("Discussed: “%(text)s”") % words
+        item.up_label = _("Move “%(text)s” up") % words
+        item.down_label = _("Move “%(text)s” down") % words
+        item.remove_label = _("Remove “%(text)s”") % words
+        if item.goal_id:
+            item.goal_url = goal_url(item.goal.public_id)
+            item.goal_status_label = statuses[item.goal.status]
+    return items
+
+
+def _action_rows(meeting, items: list) -> list:
+    """Action items with what their row says, made once a list: the link that ticks one off
+    (reversed once, each item's id put in its place) and the words around its dates. A row's
+    `{% url %}`, three `{% blocktranslate %}`s and three `date` filters were most of a
+    conversation's page (finding 7 in docs/performance.md)."""
+    done_url = _item_url("conversations:action_done", meeting)
+    today = timezone.localdate()
+    for item in items:
+        item.done_url = done_url(item.public_id)
+        item.done_label = _("Done: “%(text)s”") % {"text": item.text}
+        item.due_text = item.overdue = item.carried_text = item.done_text = ""
+        if item.due_date:
+            item.due_text = _("due %(date)s") % {"date": date_format(item.due_date, "DATE_FORMAT")}
+            item.overdue = not item.done_at and item.due_date < today
+        if item.carried:
+            day = date_format(timezone.localtime(item.meeting.scheduled_for), "DATE_FORMAT")
+            item.carried_text = _("carried over from %(date)s") % {"date": day}
+        if item.done_at:
+            day = date_format(timezone.localtime(item.done_at), "DATE_FORMAT")
+            item.done_text = _("done %(date)s") % {"date": day}
+    return items
 
 
 def _render_meeting(request: HttpRequest, meeting: Meeting, **overrides) -> HttpResponse:

@@ -198,6 +198,34 @@ def test_the_employee_adds_a_talking_point_and_the_manager_sees_it(client, perso
     assert 'class="agenda-item is-discussed"' in fragment
 
 
+def test_an_agenda_item_links_its_goal_and_labels_its_buttons(client, personas):
+    goal = create_goal(personas.employee, title="Plan the Almere routes")
+    meeting = builders.meeting(personas)
+    client.force_login(personas.employee.user)
+    client.post(
+        url("conversations:agenda_add", public_id=meeting.public_id), {"text": "SQL <course>"}
+    )
+    point = AgendaItem.objects.get(source="manual")
+    personas.employee.user.language = "nl"
+    personas.employee.user.save(update_fields=["language"])
+
+    page = html_of(client.get(url("conversations:meeting", public_id=meeting.public_id)))
+
+    def item_url(name):
+        return url(name, public_id=meeting.public_id, item_id=point.public_id)
+
+    assert f'action="{item_url("conversations:agenda_discussed")}"' in page
+    assert f'action="{item_url("conversations:agenda_move")}"' in page
+    assert f'action="{item_url("conversations:agenda_remove")}"' in page
+    assert "Besproken: “SQL &lt;course&gt;”" in page and "SQL <course>" not in page
+    assert "“SQL &lt;course&gt;” omhoog" in page and "“SQL &lt;course&gt;” omlaag" in page
+    assert f'<a href="/goals/{goal.public_id}/">Plan the Almere routes</a>' in page
+    assert '<span class="goal-status goal-status-on_track">Op koers</span>' in page
+    client.force_login(personas.manager.user)
+    page = html_of(client.get(url("conversations:meeting", public_id=meeting.public_id)))
+    assert f'action="{item_url("conversations:agenda_remove")}"' not in page  # Eva's point
+
+
 def test_talking_points_move_up_and_down(client, personas):
     meeting = builders.meeting(personas)
     for text in ("First", "Second", "Third"):
@@ -349,6 +377,43 @@ def test_action_items_are_added_ticked_off_and_carried_over(client, personas):
 
 
 # Formal reports ------------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 9, tzinfo=datetime.UTC), tick=False)
+def test_an_action_item_says_when_it_is_due_overdue_carried_over_and_done(client, personas):
+    earlier = builders.meeting(personas, days=-14)  # 13 November 2026
+    late = services.action_item_add(
+        meeting=earlier,
+        actor=personas.manager.user,
+        owner=personas.employee,
+        text="Plan the <b>route</b>",
+        due_date=datetime.date(2026, 11, 20),
+    )
+    done = services.action_item_add(
+        meeting=earlier, actor=personas.manager.user, owner=personas.manager, text="Call Transport"
+    )
+    services.action_item_complete(item=done, actor=personas.manager.user)
+    meeting = builders.meeting(personas, days=1)
+    personas.employee.user.language = "nl"
+    personas.employee.user.save(update_fields=["language"])
+    client.force_login(personas.employee.user)
+
+    page = html_of(client.get(url("conversations:meeting", public_id=meeting.public_id)))
+
+    row = page[page.index("Plan the &lt;b&gt;route&lt;/b&gt;") :]
+    row = row[: row.index("</li>")]
+    assert "deadline 20 november 2026" in row
+    assert '<span class="badge badge-overdue">te laat</span>' in row
+    assert "meegenomen van 13 november 2026" in row
+    assert "Klaar: “Plan the &lt;b&gt;route&lt;/b&gt;”" in page
+    done_url = url("conversations:action_done", public_id=meeting.public_id, item_id=late.public_id)
+    assert f'action="{done_url}"' in page
+    assert "Call Transport" not in page  # done at an earlier meeting: not carried over
+    client.force_login(personas.manager.user)
+    page = html_of(client.get(url("conversations:meeting", public_id=earlier.public_id)))
+    row = page[page.index("Call Transport") :]
+    assert "done Nov. 27, 2026" in row[: row.index("</li>")]
+    assert "badge-overdue" not in row[: row.index("</li>")]
 
 
 def test_the_manager_writes_and_shares_the_report_the_employee_responds_and_acknowledges(
