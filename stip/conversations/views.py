@@ -3,8 +3,8 @@ service, render. Mutations are POST only and go through `stip.conversations.serv
 POST gets its section of the meeting page back, a plain POST a redirect to it."""
 
 import datetime
+import functools
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.contrib import messages
@@ -57,6 +57,7 @@ from stip.conversations.templatetags.conversations_tags import meeting_title
 from stip.core import paging
 from stip.core.links import url_with_id_of
 from stip.core.policies import is_hr, person_of
+from stip.core.rows import labels
 from stip.goals.forms import apply_errors
 from stip.goals.models import Goal
 from stip.people.models import Person
@@ -566,24 +567,16 @@ def _actions_context(request, meeting, form=None) -> dict:
     }
 
 
-def _item_url(viewname: str, meeting) -> Callable[[uuid.UUID], str]:
-    """The link to one item of `meeting` (an agenda item, an action item): reversed once with a
-    stand-in id, then each item's id put in its place, as `links.url_with_id_of` does."""
-    stand_in = uuid.UUID(int=0)
-    url = reverse(viewname, kwargs={"public_id": meeting.public_id, "item_id": stand_in})
-    before, _sep, after = url.partition(str(stand_in))
-    return lambda item_id: f"{before}{item_id}{after}"
-
-
 def _agenda_rows(meeting, items: list) -> list:
     """Agenda items with what their row says, made once a list: their three links, the labels
     of their buttons, their goal's link and status. An include a row with three `{% url %}`s
     and four `{% blocktranslate %}`s was a third of a conversation's page."""
-    discussed_url = _item_url("conversations:agenda_discussed", meeting)
-    move_url = _item_url("conversations:agenda_move", meeting)
-    remove_url = _item_url("conversations:agenda_remove", meeting)
+    item_url = functools.partial(url_with_id_of, id_name="item_id", public_id=meeting.public_id)
+    discussed_url = item_url("conversations:agenda_discussed")
+    move_url = item_url("conversations:agenda_move")
+    remove_url = item_url("conversations:agenda_remove")
     goal_url = url_with_id_of("goals:detail")
-    statuses = {value: str(label) for value, label in Goal.Status.choices}
+    statuses = labels(Goal.Status)
     for item in items:
         words = {"text": item.text}
         item.discussed_url = discussed_url(item.public_id)
@@ -604,12 +597,15 @@ def _action_rows(meeting, items: list) -> list:
     (reversed once, each item's id put in its place) and the words around its dates. A row's
     `{% url %}`, three `{% blocktranslate %}`s and three `date` filters were most of a
     conversation's page (finding 7 in docs/performance.md)."""
-    done_url = _item_url("conversations:action_done", meeting)
+    done_url = url_with_id_of(
+        "conversations:action_done", id_name="item_id", public_id=meeting.public_id
+    )
     today = timezone.localdate()
     for item in items:
         item.done_url = done_url(item.public_id)
         item.done_label = _("Done: “%(text)s”") % {"text": item.text}
-        item.due_text = item.overdue = item.carried_text = item.done_text = ""
+        item.due_text = item.carried_text = item.done_text = ""
+        item.overdue = False
         if item.due_date:
             item.due_text = _("due %(date)s") % {"date": date_format(item.due_date, "DATE_FORMAT")}
             item.overdue = not item.done_at and item.due_date < today

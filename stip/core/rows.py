@@ -1,19 +1,17 @@
 """What a row of a long list shows, made in Python once per row rather than by template tags
 and filters: a page of 25-50 rows spent more time in `{% url %}`, `date` filters and
-includes than in its SQL (docs/performance.md, finding 7)."""
+includes than in its SQL (docs/performance.md, finding 7). A row's links come from
+`links.url_with_id_of`."""
 
 import datetime
-from collections.abc import Callable
 
 from django.utils import formats, timezone
 
-from stip.core.links import url_with_id_of
 
-
-def url_of(viewname: str) -> Callable:
-    """The link to one row of a page (`links.url_with_id_of`): a `{% url %}` per row cost
-    ~25 µs, as much as the rest of a row's markup."""
-    return url_with_id_of(viewname)
+def labels(choices) -> dict[str, str]:
+    """The labels of a model's `choices`, translated once a list: `get_status_display` on each
+    row builds a dict of every choice and hashes each translated label on every call."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def when(moment: datetime.datetime) -> tuple[str, str]:

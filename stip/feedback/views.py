@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from stip.core import paging
+from stip.core.links import url_with_id_of
 from stip.core.policies import is_hr, is_hr_or_admin, person_of
-from stip.core.rows import url_of, when
+from stip.core.rows import when
 from stip.feedback import policies, queries, services
 from stip.feedback.anonymity import MERGED, anonymity_minimum
 from stip.feedback.forms import (
@@ -145,7 +146,7 @@ def _feedback_rows(feedback: Iterable[Feedback]) -> list[Feedback]:
     """Feedback with what `_feedback_items.html` shows besides its fields: the links to its
     author, its recipient and its own page, and its moment."""
     feedback = list(feedback)
-    profile, detail = url_of("people:profile"), url_of("feedback:detail")
+    profile, detail = url_with_id_of("people:profile"), url_with_id_of("feedback:detail")
     for f in feedback:
         f.author_url = profile(f.author.public_id)
         f.recipient_url = profile(f.recipient.public_id)
@@ -158,7 +159,7 @@ def _request_rows(requests: Iterable[FeedbackRequest]) -> list[FeedbackRequest]:
     """Requests with what `_request_items.html` shows besides their fields: their link and
     moment."""
     requests = list(requests)
-    request_url = url_of("feedback:request")
+    request_url = url_with_id_of("feedback:request")
     for feedback_request in requests:
         feedback_request.url = request_url(feedback_request.public_id)
         feedback_request.at, feedback_request.day = when(feedback_request.created_at)
@@ -551,7 +552,7 @@ def _praise_rows(request: HttpRequest, praise: list[Praise]) -> list[dict]:
     praise = list(praise)
     counts, mine = queries.reactions_to([p.pk for p in praise], person_of(request.user))
     names = _reaction_names()
-    profile, react = url_of("people:profile"), url_of("feedback:praise_react")
+    profile, react = url_with_id_of("people:profile"), url_with_id_of("feedback:praise_react")
     rows = []
     for p in praise:
         at, day = when(p.created_at)
@@ -887,7 +888,10 @@ def rounds(request: HttpRequest) -> HttpResponse:
             )
             .order_by("-round__created_at", "-pk")[:ROUNDS_SHOWN]
         )
-        round_url, answer_url = url_of("feedback:round"), url_of("feedback:round_answer")
+        round_url, answer_url = (
+            url_with_id_of("feedback:round"),
+            url_with_id_of("feedback:round_answer"),
+        )
         for participant in asked:
             participant.round.url = round_url(participant.round.public_id)
             participant.answer_url = answer_url(participant.round.public_id)
@@ -910,7 +914,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 def _round_rows(rounds: Iterable[Round]) -> list[Round]:
     """Rounds with the link `_round_items.html` shows."""
     rounds = list(rounds)
-    round_url = url_of("feedback:round")
+    round_url = url_with_id_of("feedback:round")
     for round_ in rounds:
         round_.url = round_url(round_.public_id)
     return rounds

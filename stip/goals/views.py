@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from stip.core import paging
+from stip.core.links import url_with_id_of
 from stip.core.policies import person_of
-from stip.core.rows import url_of
+from stip.core.rows import labels
 from stip.goals import policies, queries, services
 from stip.goals.forms import (
     CarryOverForm,
@@ -110,17 +111,12 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
     cost ~0.4 ms (finding 7 in docs/performance.md). A node of the tree with aligned goals gets
     the link that opens them."""
     goals = list(goals)
-    detail, profile = url_of("goals:detail"), url_of("people:profile")
-    children = url_of("goals:children")
+    detail, profile = url_with_id_of("goals:detail"), url_with_id_of("people:profile")
+    children = url_with_id_of("goals:children")
     today = timezone.localdate()
     organisation = _("The organisation")
     ago = _("%(time)s ago")
-    # A row's labels, translated once a list: `get_status_display` builds a dict of every
-    # choice, hashing each translated label, on every call.
-    kinds, levels, statuses = (
-        {value: str(label) for value, label in choices.choices}
-        for choices in (Goal.Kind, Goal.Level, Goal.Status)
-    )
+    kinds, levels, statuses = labels(Goal.Kind), labels(Goal.Level), labels(Goal.Status)
     for g in goals:
         g.url = detail(g.public_id)
         g.kind_label, g.level_label = kinds[g.kind], levels[g.level]

@@ -31,3 +31,23 @@ def test_url_with_id_follows_the_script_prefix():
     assert render("{% url_with_id 'people:profile' id %}", id=public_id) == (
         f"/people/{public_id}/"
     )
+
+
+def test_the_links_of_a_list_are_those_reverse_gives():
+    from stip.core.links import url_with_id_of
+
+    meeting, items = uuid.uuid4(), [uuid.uuid4() for _ in range(3)]
+    profile = url_with_id_of("people:profile")
+    done = url_with_id_of("conversations:action_done", id_name="item_id", public_id=meeting)
+    for item in items:
+        assert profile(item) == reverse("people:profile", kwargs={"public_id": item})
+        assert done(item) == reverse(
+            "conversations:action_done", kwargs={"public_id": meeting, "item_id": item}
+        )
+    path = reverse("conversations:action_done", args=[meeting, items[0]])
+    set_script_prefix("/stip/")
+    try:
+        done = url_with_id_of("conversations:action_done", id_name="item_id", public_id=meeting)
+        assert done(items[0]) == f"/stip{path}"
+    finally:
+        clear_script_prefix()
