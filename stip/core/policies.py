@@ -17,6 +17,18 @@ def person_of(user):
         return None
 
 
+def built_once(user, name: str, key, build):
+    """A queryset of what `user` may see, built by `build()` once for the user object (a
+    request's) and copied on every later call while `key`, what the rule reads of the user,
+    is unchanged. A copy costs a twentieth of building a rule with joins and subqueries
+    (docs/performance.md, finding 7); a page that asks for such a queryset three to five
+    times builds it once."""
+    built = user.__dict__.setdefault("_built_querysets", {})
+    if name not in built or built[name][0] != key:
+        built[name] = (key, build())
+    return built[name][1].all()
+
+
 def is_admin(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_admin)
 

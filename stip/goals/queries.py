@@ -304,19 +304,22 @@ def comments(goal: Goal):
 
 
 def goal_detail(user, public_id):
-    return (
-        Goal.objects.visible_to(user)
-        .select_related(
-            "owner__team", "owner__user", "team", "parent", "created_by", "carried_over_from"
-        )
-        .get(public_id=public_id)
+    """A goal the viewer may see, with what its page shows of its owner, team, creator and the
+    goals it contributes to and was carried over from, and whether they may see the first
+    (`visible_parent`)."""
+    goals = Goal.objects.visible_to(user).select_related(
+        "owner__team", "owner__user", "team", "parent", "created_by", "carried_over_from"
     )
+    return with_parent_visibility(goals, user).get(public_id=public_id)
 
 
 def visible_parent(user, goal: Goal) -> Goal | None:
-    """The goal this one contributes to, or None when there is none or the viewer can't see it."""
+    """The goal this one contributes to, or None when there is none or the viewer can't see it.
+    A goal read by `goal_detail` knows already."""
     if goal.parent_id is None:
         return None
+    if hasattr(goal, "parent_visible"):
+        return goal.parent if goal.parent_visible else None
     return Goal.objects.visible_to(user).filter(pk=goal.parent_id).first()
 
 

@@ -1,13 +1,16 @@
 """A goal's page lists its newest progress updates, and the whole history on request."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stip.goals import services
 from stip.goals.models import Goal
 from stip.goals.views import HISTORY_SHOWN
+from tests.factories import UserFactory
 from tests.goals.builders import create_goal
 from tests.goals.test_pages import html_of, section
 
@@ -79,3 +82,58 @@ def test_the_whole_history_is_only_for_who_may_see_the_goal(client, personas):
     client.force_login(personas.peer.user)
     page = reverse("goals:detail", args=[goal.public_id])
     assert client.get(page, {"updates": "all"}, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_each_row_says_when_who_how_far_and_how_it_goes_in_dutch_too(client, personas):
+    goal = create_goal(personas.employee, title="Plan the routes", progress_mode="manual")
+    for actor, progress in ((personas.employee.user, Decimal("12.5")), (personas.manager.user, 40)):
+        services.goal_update_progress(
+            goal=goal, actor=actor, version=None, status="at_risk", progress=progress, comment=""
+        )
+    services.goal_update_progress(
+        goal=goal,
+        actor=personas.manager.user,
+        version=None,
+        status="on_track",
+        progress=50,
+        comment="Bye",
+    )
+    # An account deleted since: its updates stay, without an author (SET_NULL).
+    goal.updates.filter(comment="Bye").update(author=None)
+    services.goal_comment(
+        goal=goal,
+        author=UserFactory(email="no.person@example.test", is_staff=True, is_superuser=True),
+        text="Hi",
+    )
+    services.goal_comment(goal=goal, author=personas.manager.user, text="Well done")
+
+    client.force_login(personas.employee.user)
+    page = reverse("goals:detail", args=[goal.public_id])
+    html = html_of(client.get(page))
+    history = section(html, "history-heading")
+    rows = re.findall(r"<tr>(.*?)</tr>", history, re.S)[1:]
+    assert [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in rows] == [
+        [*rows_when(rows[0]), "someone", "who", "left", "50%", "On", "track", "Bye"],
+        [*rows_when(rows[1]), "Mark", "Manager", "40%", "At", "risk", "—"],
+        [*rows_when(rows[2]), "Eva", "Employee", "13%", "At", "risk", "—"],  # rounded half up
+    ]
+    manager = reverse("people:profile", args=[personas.manager.public_id])
+    assert f'<a href="{manager}">Mark Manager</a>' in rows[1]
+    comments = section(html, "comments-heading")
+    assert "no.person@example.test" in comments and "no.person@example.test</a>" not in comments
+    assert f'<a href="{manager}">Mark Manager</a>' in comments
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[\d:.]+\+\d\d:\d\d">', comments)
+
+    personas.employee.user.language = "nl"
+    personas.employee.user.save()
+    html = html_of(client.get(page))
+    history = section(html, "history-heading")
+    assert "iemand die uit dienst is" in history and "Risico" in history
+    today = timezone.localdate()
+    assert f"{today.day}-{today.month}-{today.year}" in history  # the Dutch short date
+
+
+def rows_when(row: str) -> list[str]:
+    """The words of a history row's first cell (its moment, as the active language writes it)."""
+    cell = re.search(r'<td class="nowrap">(.*?)</td>', row, re.S).group(1)
+    return cell.split()

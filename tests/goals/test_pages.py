@@ -903,10 +903,10 @@ QUERY_BUDGETS = [
     ("goals:children", children_parent, "manager", grow_children, 4),
     # + the team filter's options; one page of goals and one row more.
     ("goals:search", None, "manager", grow_search, 4),
-    # + the goal with owner, team, parent and creator; the parent if I may see it; the goals
+    # + the goal with owner, team, parent (and whether I may see it) and creator; the goals
     # contributing to it; its key results; its newest updates with their authors, how many
     # there are, and the points of the chart; its comments with their authors.
-    ("goals:detail", detail_goal, "manager", grow_detail, 10),
+    ("goals:detail", detail_goal, "manager", grow_detail, 9),
     # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
     # the conversations and feedback cards included).
     ("home", None, "employee", grow_home, 12),

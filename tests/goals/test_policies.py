@@ -196,3 +196,29 @@ def test_organisation_goals_are_created_by_hr_only(client, personas):
         assert status == (200 if allowed else 404), role
         html = text(get(client, "goals:organisation"))
         assert ("New organisation goal" in html) is allowed, role
+
+
+def test_the_goals_a_user_may_see_follow_them_when_they_change(personas, private_goal):
+    """`Goal.objects.visible_to(user)` is built once for a user object (a request's): what it
+    was built from is checked on every call, so it never outlives a change of role or place."""
+    user = personas.peer.user
+    mine = Goal.objects.visible_to(user)
+    assert not mine.filter(pk=private_goal.pk).exists()
+    # Each call is a queryset of its own: narrowing one leaves the next as it was.
+    assert not mine.filter(title="Nothing like it").exists()
+    assert [g.title for g in Goal.objects.visible_to(user)] == ["Grow the team"]
+
+    person = user.person
+    person.is_hr = True  # HR sees every goal
+    assert Goal.objects.visible_to(user).filter(pk=private_goal.pk).exists()
+    person.is_hr = False
+    assert not Goal.objects.visible_to(user).filter(pk=private_goal.pk).exists()
+    # Moved under the employee's manager's place in the tree, above the employee.
+    person.path = personas.manager.path
+    assert Goal.objects.visible_to(user).filter(pk=private_goal.pk).exists()
+    # Another user object of the same account builds its own.
+    assert (
+        not Goal.objects.visible_to(type(user).objects.get(pk=user.pk))
+        .filter(pk=private_goal.pk)
+        .exists()
+    )

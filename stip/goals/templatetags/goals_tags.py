@@ -6,13 +6,14 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import dateformat, timezone
-from django.utils.formats import date_format, get_format, number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from stip.core.rows import dates
 from stip.goals.models import Goal, KeyResult
 from stip.goals.queries import strategic_goals
 
@@ -97,7 +98,7 @@ def progress_bar(value, status: str, label: str = "") -> str:
         label or _("Progress"),
         width,
         width,
-        _whole_percent(value or 0),
+        whole_percent(value or 0),
     )
 
 
@@ -119,7 +120,7 @@ def strategic_badge(goal) -> str:
 register.simple_tag(strategic_badge, name="strategic_badge")
 
 
-def _whole_percent(value) -> int:
+def whole_percent(value) -> int:
     """A percentage rounded as `floatformat:0` rounds it (half up)."""
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -154,17 +155,14 @@ def progress_chart(updates):
     # Each dot's words are made here once, not by two filters per dot in the template: they
     # were most of the chart's time (100 dots). The dots' markup too: a loop over them in the
     # template resolved five variables a dot.
-    zone, day_format = timezone.get_current_timezone(), get_format("SHORT_DATE_FORMAT")
+    zone, day = timezone.get_current_timezone(), dates("SHORT_DATE_FORMAT")
     dots = [
         {
             "x": f"{x_of(i, u):.1f}",
             "y": f"{y_of(u.progress):.1f}",
             "progress": u.progress,
             "status": u.status,
-            "title": (
-                f"{dateformat.format(u.created_at.astimezone(zone), day_format)}: "
-                f"{_whole_percent(u.progress)}%"
-            ),
+            "title": (f"{day(u.created_at.astimezone(zone).date())}: {whole_percent(u.progress)}%"),
         }
         for i, u in enumerate(points)
     ]

@@ -1,0 +1,48 @@
+"""What a row of a long list shows, made once a row in Python (stip.core.rows)."""
+
+import datetime
+
+import pytest
+from django.utils import formats, translation
+
+from stip.core import rows
+from stip.core.links import url_with_id_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_lists_dates_are_written_as_djangos_filters_write_them(language):
+    moment = datetime.datetime(2026, 3, 5, 14, 7, tzinfo=datetime.UTC)
+    values = [datetime.date(2026, 3, 31), datetime.date(2026, 12, 1), datetime.date(2026, 3, 31)]
+    with translation.override(language):
+        for name in ("DATE_FORMAT", "SHORT_DATE_FORMAT"):
+            text = rows.dates(name)
+            assert [text(v) for v in [*values, moment]] == [
+                formats.date_format(v, name) for v in [*values, moment]
+            ]
+        assert rows.dates("DATETIME_FORMAT")(moment) == formats.date_format(
+            moment, "DATETIME_FORMAT"
+        )
+        assert rows.dates("DATE_FORMAT")(values[0]) == (
+            "March 31, 2026" if language == "en" else "31 maart 2026"
+        )
+
+
+def test_a_rows_author_is_a_link_to_their_person_or_their_address(personas):
+    profile = url_with_id_of("people:profile")
+
+    class Row:
+        def __init__(self, author):
+            self.author = author
+
+    employee, admin_only, left = Row(personas.employee.user), Row(None), Row(None)
+    admin_only.author = type(personas.employee.user)(email="root@example.test")
+    for row in (employee, admin_only, left):
+        rows.author(row, profile)
+    assert (employee.author_name, employee.author_url) == (
+        "Eva Employee",
+        profile(personas.employee.public_id),
+    )
+    assert (admin_only.author_name, admin_only.author_url) == ("root@example.test", "")
+    assert (left.author_name, left.author_url) == ("", "")
