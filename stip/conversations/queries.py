@@ -508,6 +508,15 @@ def home_upcoming(person: Person):
         .filter(held_at__isnull=True, scheduled_for__gte=start)
         .filter(scheduled_for__lt=start + datetime.timedelta(days=14))
         .select_related("manager", "employee")
+        # What the home page's card shows: the meeting's title or kind, its moment, and the
+        # two people's names (every column of the three was a third of the card's time).
+        .only(
+            "public_id",
+            "title",
+            "kind",
+            "scheduled_for",
+            *(f"{person}__{field}" for person in ("manager", "employee") for field in NAME_FIELDS),
+        )
         .annotate(
             question_total=Coalesce(_count_of(questions, "meeting"), 0),
             answer_total=Coalesce(_count_of(answered, "meeting"), 0),
@@ -528,7 +537,9 @@ def overdue_action_items(person: Person, *, today: datetime.date | None = None):
     return (
         ActionItem.objects.open()
         .filter(owner=person, due_date__lt=today)
-        .select_related("meeting__manager", "meeting__employee")
+        # What the home page's card shows: the item, its due day and its meeting's link.
+        .select_related("meeting")
+        .only("text", "due_date", "meeting__public_id")
         .order_by("due_date", "pk")
     )
 

@@ -35,7 +35,7 @@ def strategic_goals_card(context):
     """The open strategic goals of today that the viewer may see: one query, at most six rows
     (the sixth only says that there are more)."""
     request = context["request"]
-    goals = list(strategic_goals(request.user)[: STRATEGIC_ON_HOME + 1])
+    goals = list(strategic_goals(request.user).for_rows()[: STRATEGIC_ON_HOME + 1])
     return {
         "goals": goals[:STRATEGIC_ON_HOME],
         "more": len(goals) > STRATEGIC_ON_HOME,
