@@ -439,8 +439,19 @@ def parent_picker(
         goals = goals.exclude(pk=chosen.pk)
     for word in searched.split()[:SEARCH_WORDS]:
         goals = goals.filter(Q(title__icontains=word) | Q(team__name__icontains=word))
-    goals = goals.select_related("owner", "team").order_by(
-        "-is_strategic", queries.LEVEL_RANK, "end_date", "title", "pk"
+    # What an option shows (`_goal_option`), and no other column.
+    goals = (
+        goals.select_related("owner", "team")
+        .only(
+            "public_id",
+            "title",
+            "level",
+            "is_strategic",
+            "team__name",
+            "owner__first_name",
+            "owner__last_name",
+        )
+        .order_by("-is_strategic", queries.LEVEL_RANK, "end_date", "title", "pk")
     )
     found = [_goal_option(g) for g in goals[:PICKER_OPTIONS]]
     hint = ""
