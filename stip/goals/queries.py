@@ -304,11 +304,16 @@ def comments(goal: Goal):
 
 
 def goal_detail(user, public_id):
-    """A goal the viewer may see, with what its page shows of its owner, team, creator and the
-    goals it contributes to and was carried over from, and whether they may see the first
-    (`visible_parent`)."""
+    """A goal the viewer may see, with what its page shows of its owner, team, creator (and
+    their person) and the goals it contributes to and was carried over from, and whether they
+    may see the first (`visible_parent`)."""
     goals = Goal.objects.visible_to(user).select_related(
-        "owner__team", "owner__user", "team", "parent", "created_by", "carried_over_from"
+        "owner__team",
+        "owner__user",
+        "team",
+        "parent",
+        "created_by__person",
+        "carried_over_from",
     )
     return with_parent_visibility(goals, user).get(public_id=public_id)
 

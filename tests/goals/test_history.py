@@ -131,6 +131,16 @@ def test_each_row_says_when_who_how_far_and_how_it_goes_in_dutch_too(client, per
     assert "iemand die uit dienst is" in history and "Risico" in history
     today = timezone.localdate()
     assert f"{today.day}-{today.month}-{today.year}" in history  # the Dutch short date
+    # The chart: a dot an update, oldest first, with its day and rounded percentage.
+    dots = re.findall(
+        r'<circle class="chart-dot chart-dot-(\w+)"[^>]*><title>([^<]*)</title>', html
+    )
+    day = f"{today.day}-{today.month}-{today.year}"
+    assert dots == [
+        ("at_risk", f"{day}: 13%"),
+        ("at_risk", f"{day}: 40%"),
+        ("on_track", f"{day}: 50%"),
+    ]
 
 
 def rows_when(row: str) -> list[str]:

@@ -858,7 +858,11 @@ def grow_organisation(personas, n):
 
 def detail_goal(personas):
     return Goal.objects.filter(title="Detail").first() or GoalFactory(
-        owner=personas.employee, title="Detail", kind="objective", progress_mode="key_results"
+        owner=personas.employee,
+        created_by=personas.employee.user,
+        title="Detail",
+        kind="objective",
+        progress_mode="key_results",
     )
 
 
@@ -903,9 +907,10 @@ QUERY_BUDGETS = [
     ("goals:children", children_parent, "manager", grow_children, 4),
     # + the team filter's options; one page of goals and one row more.
     ("goals:search", None, "manager", grow_search, 4),
-    # + the goal with owner, team, parent (and whether I may see it) and creator; the goals
-    # contributing to it; its key results; its newest updates with their authors, how many
-    # there are, and the points of the chart; its comments with their authors.
+    # + the goal with owner, team, parent (and whether I may see it) and creator (and their
+    # person); the goals contributing to it; its key results; its newest updates with their
+    # authors, how many there are, and the points of the chart; its comments with their
+    # authors.
     ("goals:detail", detail_goal, "manager", grow_detail, 9),
     # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
     # the conversations and feedback cards included).
