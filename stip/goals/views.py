@@ -117,7 +117,8 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
     organisation = _("The organisation")
     ago = _("%(time)s ago")
     kinds, levels, statuses = labels(Goal.Kind), labels(Goal.Level), labels(Goal.Status)
-    day = dates("DATE_FORMAT")
+    day, progress = dates("DATE_FORMAT"), _("Progress")
+    zone = timezone.get_current_timezone()
     for g in goals:
         g.url = detail(g.public_id)
         g.kind_label, g.level_label = kinds[g.kind], levels[g.level]
@@ -129,7 +130,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
             g.whose = g.team.name
         else:
             g.whose = organisation
-        g.bar = progress_bar(g.progress, g.status)
+        g.bar = progress_bar(g.progress, g.status, progress)
         g.badge = strategic_badge(g)
         if g.parent_id is not None and getattr(g, "parent_visible", False):
             g.parent_url = detail(g.parent.public_id)
@@ -141,7 +142,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
             g.due = day(g.end_date)
             g.overdue = not g.is_closed and g.end_date < today
         if updates and g.last_update_at is not None:
-            local = timezone.localtime(g.last_update_at)
+            local = g.last_update_at.astimezone(zone)
             g.update_at = local.isoformat()
             g.update_title = formats.date_format(local, "DATETIME_FORMAT")
             g.update_ago = ago % {"time": timesince(g.last_update_at, depth=1)}

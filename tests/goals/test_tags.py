@@ -1,0 +1,33 @@
+"""The goal helpers that write markup in Python: the progress bar."""
+
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from stip.goals.templatetags.goals_tags import progress_bar
+
+
+def test_a_progress_bar_is_coloured_by_status_and_says_its_whole_percent():
+    bar = progress_bar(Decimal("45.50"), "at_risk")
+    assert isinstance(bar, SafeString)
+    assert bar == (
+        '<span class="goal-progress"><span class="progress progress-at_risk" role="progressbar" '
+        'aria-label="Progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="45.5">'
+        '<span style="width: 45.5%"></span></span><span class="pct">46%</span></span>'
+    )
+    assert 'aria-valuenow="0"' in progress_bar(None, "on_track")
+    assert '<span class="pct">0%</span>' in progress_bar(None, "on_track")
+
+
+def test_a_progress_bars_words_are_translated_and_escaped():
+    with translation.override("nl"):
+        assert 'aria-label="Voortgang"' in progress_bar(Decimal(10), "on_track")
+    bar = progress_bar(Decimal(10), '"><script>', 'Progress of "<b>"')
+    assert "<script>" not in bar and "<b>" not in bar
+    assert "progress-&quot;&gt;&lt;script&gt;" in bar
+    assert 'aria-label="Progress of &quot;&lt;b&gt;&quot;"' in bar
+    # A label that is safe already (a template's `asvar`) is not escaped twice.
+    assert 'aria-label="Progress of &quot;Ja&quot;"' in progress_bar(
+        Decimal(10), "on_track", mark_safe("Progress of &quot;Ja&quot;")
+    )
