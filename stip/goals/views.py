@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from stip.core import paging
 from stip.core.links import url_with_id_of
 from stip.core.policies import person_of
-from stip.core.rows import author, dates, labels
+from stip.core.rows import Row, author, dates, labels
 from stip.goals import policies, queries, services
 from stip.goals.forms import (
     CarryOverForm,
@@ -103,14 +103,15 @@ def _detail_url(goal: Goal) -> str:
 # Lists ---------------------------------------------------------------------------------------
 
 
-def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
-    """Goals with what a row of `_goal_table.html` or a node of the tree shows besides their
-    fields, made here once a row: its link, whose it is (and their link), the due day and
-    whether it is overdue, the last update's moment, the strategic badge, its labels, and the
-    progress as the bar draws it. A row's two `{% url %}`s, four includes and five filters
-    cost ~0.4 ms (finding 7 in docs/performance.md). A node of the tree with aligned goals gets
-    the link that opens them."""
-    goals = list(goals)
+def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Row]:
+    """The rows of a list of goals (`for_rows()` or `for_items()`, values), with what a row of
+    `_goal_table.html`, an item or a node of the tree shows besides them, made here once a
+    row: its link, whose it is (and their link), the due day and whether it is overdue, the
+    last update's moment, the strategic badge, its labels, and the progress as the bar draws
+    it. A row's two `{% url %}`s, four includes and five filters cost ~0.4 ms (finding 7 in
+    docs/performance.md). A node of the tree with aligned goals gets the link that opens
+    them, a row whose aligned-to goal the viewer may see (`parent_visible`) its link."""
+    rows = [Row(values) for values in goals]
     detail, profile = url_with_id_of("goals:detail"), url_with_id_of("people:profile")
     children = url_with_id_of("goals:children")
     today = timezone.localdate()
@@ -119,22 +120,27 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
     kinds, levels, statuses = labels(Goal.Kind), labels(Goal.Level), labels(Goal.Status)
     day, progress = dates("DATE_FORMAT"), _("Progress")
     zone = timezone.get_current_timezone()
-    for g in goals:
+    for g in rows:
         g.url = detail(g.public_id)
         g.kind_label, g.level_label = kinds[g.kind], levels[g.level]
         g.status_label = statuses[g.status]
+        g.is_closed = Goal.closed(g.closed_at, g.status)
+        g.team_name = g.team__name
         g.whose_url = ""
         if g.level == Goal.Level.PERSONAL:
-            g.whose, g.whose_url = g.owner.full_name, profile(g.owner.public_id)
+            g.whose = Person.name_of(g.owner__first_name, g.owner__last_name)
+            g.whose_url = profile(g.owner__public_id)
         elif g.level == Goal.Level.TEAM:
-            g.whose = g.team.name
+            g.whose = g.team__name
         else:
             g.whose = organisation
         g.bar = progress_bar(g.progress, g.status, progress)
         g.badge = strategic_badge(g)
-        if g.parent_id is not None and getattr(g, "parent_visible", False):
-            g.parent_url = detail(g.parent.public_id)
-        if getattr(g, "visible_children", 0):
+        g.parent_visible = g.parent_id is not None and g.get("parent_visible", False)
+        if g.parent_visible:
+            g.parent_url, g.parent_title = detail(g.parent__public_id), g.parent__title
+        g.visible_children = g.get("visible_children", 0)
+        if g.visible_children:
             g.children_url = children(g.public_id)
         # Only what the list shows: a short list has no dates, the tree no last update (on
         # my team's goals, ~250 goals' unused dates doubled the page's time).
@@ -146,7 +152,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Goal]:
             g.update_at = local.isoformat()
             g.update_title = formats.date_format(local, "DATETIME_FORMAT")
             g.update_ago = ago % {"time": timesince(g.last_update_at, depth=1)}
-    return goals
+    return rows
 
 
 def _goal_page(goals, number: int, *, size: int, updates: bool = True) -> paging.Page:

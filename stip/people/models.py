@@ -185,7 +185,12 @@ class Person(PublicModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        """A person's full name from their names (`full_name`, for rows read as values)."""
+        return f"{first_name} {last_name}".strip()
 
     @property
     def initials(self) -> str:

@@ -46,3 +46,18 @@ def test_a_rows_author_is_a_link_to_their_person_or_their_address(personas):
     )
     assert (admin_only.author_name, admin_only.author_url) == ("root@example.test", "")
     assert (left.author_name, left.author_url) == ("", "")
+
+
+def test_a_row_is_read_as_attributes_and_by_templates():
+    from django.template import Context, Template
+
+    row = rows.Row({"title": "Grow", "progress": 40})
+    row.url = "/goals/1/"
+    assert (row.title, row.url, row["url"]) == ("Grow", "/goals/1/", "/goals/1/")
+    assert getattr(row, "missing", None) is None
+    with pytest.raises(AttributeError):
+        _ = row.missing
+    html = Template('<a href="{{ g.url }}">{{ g.title }}</a> {{ g.missing|default:"-" }}').render(
+        Context({"g": row})
+    )
+    assert html == '<a href="/goals/1/">Grow</a> -'

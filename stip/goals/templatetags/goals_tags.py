@@ -21,6 +21,20 @@ from stip.goals.queries import strategic_goals
 
 register = template.Library()
 
+# What the strategic goals card shows (`_strategic_card.html`).
+CARD_FIELDS = (
+    "public_id",
+    "title",
+    "level",
+    "status",
+    "progress",
+    "end_date",
+    "owner__public_id",
+    "owner__first_name",
+    "owner__last_name",
+    "team__name",
+)
+
 
 @register.filter
 def ago(moment) -> str:
@@ -37,7 +51,9 @@ def strategic_goals_card(context):
     """The open strategic goals of today that the viewer may see: one query, at most six rows
     (the sixth only says that there are more)."""
     request = context["request"]
-    goals = list(strategic_goals(request.user).for_rows()[: STRATEGIC_ON_HOME + 1])
+    # Only what the card shows of a goal, its owner and its team.
+    goals = strategic_goals(request.user).select_related(None).select_related("owner", "team")
+    goals = list(goals.only(*CARD_FIELDS)[: STRATEGIC_ON_HOME + 1])
     return {
         "goals": goals[:STRATEGIC_ON_HOME],
         "more": len(goals) > STRATEGIC_ON_HOME,
