@@ -4,9 +4,11 @@ includes than in its SQL (docs/performance.md, finding 7). A row's links come fr
 `links.url_with_id_of`."""
 
 import datetime
+import html
 from collections.abc import Callable
 
 from django.utils import dateformat, formats, timezone
+from django.utils.safestring import SafeData
 
 
 class Row(dict):
@@ -67,3 +69,10 @@ def author(row, profile: Callable) -> None:
         row.author_name = row.author.email
     else:
         row.author_name, row.author_url = person.full_name, profile(person.public_id)
+
+
+def escaped(value) -> str:
+    """`conditional_escape` for markup written once a row with `str.format`: what is safe
+    already as it is, anything else escaped, without `conditional_escape`'s check of each
+    argument for a lazy translation (a tenth of the cost)."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))

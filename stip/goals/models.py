@@ -69,7 +69,7 @@ class GoalQuerySet(models.QuerySet):
         return self._as_rows(ROW_VALUES)
 
     def for_items(self):
-        """The goals of a short list (`goals/_goal_item.html`: my team's goals, a goal's aligned
+        """The goals of a short list (`goals_tags.goal_item`: my team's goals, a goal's aligned
         goals): `for_rows` without the dates and the aligned-to goal, which its items do not
         show."""
         return self._as_rows(ITEM_VALUES)

@@ -1,11 +1,12 @@
-"""The goal helpers that write markup in Python: the progress bar."""
+"""The goal helpers that write markup in Python: the progress bar and a short list's goal."""
 
 from decimal import Decimal
 
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from stip.goals.templatetags.goals_tags import progress_bar
+from stip.core.rows import Row
+from stip.goals.templatetags.goals_tags import goal_item, progress_bar
 
 
 def test_a_progress_bar_is_coloured_by_status_and_says_its_whole_percent():
@@ -31,3 +32,24 @@ def test_a_progress_bars_words_are_translated_and_escaped():
     assert 'aria-label="Progress of &quot;Ja&quot;"' in progress_bar(
         Decimal(10), "on_track", mark_safe("Progress of &quot;Ja&quot;")
     )
+
+
+def test_a_goal_item_links_its_title_with_its_status_and_bar_and_escapes_its_words():
+    row = Row(
+        url="/goals/1/",
+        title="Ship <it>",
+        badge=mark_safe(' <span class="badge">★</span>'),
+        status="on_track",
+        status_label="On track",
+        bar=progress_bar(Decimal(40), "on_track"),
+    )
+    item = goal_item(row)
+    assert isinstance(item, SafeString)
+    assert item.startswith(
+        '<a class="goal-title" href="/goals/1/">Ship &lt;it&gt;</a> <span class="badge">★</span>\n'
+        '<span class="goal-list-end"><span class="goal-status goal-status-on_track">On track'
+        '</span><span class="goal-progress">'
+    )
+    with_meta = goal_item(row, "Eva & co")
+    assert with_meta.startswith('<span><a class="goal-title"')
+    assert '<br><span class="goal-meta">Eva &amp; co</span></span>\n' in with_meta

@@ -10,12 +10,12 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from stip.core.rows import dates
+from stip.core.rows import dates, escaped
 from stip.goals.models import Goal, KeyResult
 from stip.goals.queries import strategic_goals
 
@@ -117,11 +117,10 @@ def progress_bar(value, status: str, label: str = "") -> str:
     its bars without an include and two filters a row; filled in with `str.format` and the
     standard library's escape, where `format_html` took 17 µs a bar (a list passes its
     translated `label` once, which costs 4 µs to look up)."""
-    label = label or _("Progress")
     return SafeString(
         PROGRESS_BAR.format(
-            status=escape(status),
-            label=label if isinstance(label, SafeData) else escape(str(label)),
+            status=escaped(status),
+            label=escaped(label or _("Progress")),
             width=css_number(value),
             percent=whole_percent(value or 0),
         )
@@ -129,6 +128,33 @@ def progress_bar(value, status: str, label: str = "") -> str:
 
 
 register.simple_tag(progress_bar, name="progress_bar")
+
+# A goal of a short list, filled in by `goal_item`.
+GOAL_ITEM = (
+    '{head}<a class="goal-title" href="{url}">{title}</a>{badge}{meta}\n'
+    '<span class="goal-list-end"><span class="goal-status goal-status-{status}">{label}</span>'
+    "{bar}</span>"
+)
+
+
+@register.simple_tag
+def goal_item(g, meta="") -> str:
+    """A goal of a short list (my team's goals, the team goals, a goal's aligned goals), from
+    a row of `views._goal_rows`: its linked title and strategic badge, a line under it when
+    `meta` is given, its status and bar. Written here, as the progress bar, so that my team's
+    111 goals draw without an include each."""
+    return SafeString(
+        GOAL_ITEM.format(
+            head="<span>" if meta else "",
+            url=escaped(g.url),
+            title=escaped(g.title),
+            badge=g.badge,
+            meta=f'<br><span class="goal-meta">{escaped(meta)}</span></span>' if meta else "",
+            status=escaped(g.status),
+            label=escaped(g.status_label),
+            bar=g.bar,
+        )
+    )
 
 
 def strategic_badge(goal) -> str:
