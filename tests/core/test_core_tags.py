@@ -1,7 +1,11 @@
 import uuid
 
+from django import forms
 from django.template import Context, Template
 from django.urls import clear_script_prefix, reverse, set_script_prefix
+from django.utils import translation
+
+from stip.core.templatetags.core_tags import field
 
 
 def render(template: str, **context) -> str:
@@ -51,3 +55,36 @@ def test_the_links_of_a_list_are_those_reverse_gives():
         assert done(items[0]) == f"/stip{path}"
     finally:
         clear_script_prefix()
+
+
+class FieldForm(forms.Form):
+    title = forms.CharField(label="Title <b>", help_text="Short & sweet", max_length=20)
+    agree = forms.BooleanField(label="I agree", required=False)
+
+
+def test_a_field_is_its_label_control_and_help_which_the_control_names():
+    html = field(FieldForm()["title"])
+    assert html == (
+        '<div class="field">\n'
+        '  <label for="id_title">Title &lt;b&gt;:</label><input type="text" name="title"'
+        ' maxlength="20" required aria-describedby="id_title_helptext" id="id_title">\n'
+        '  <p class="help" id="id_title_helptext">Short &amp; sweet</p>\n'
+        "  \n"
+        "</div>\n"
+    )
+
+
+def test_a_checkbox_comes_before_its_label_and_errors_are_listed():
+    form = FieldForm(data={"title": "x" * 21})
+    assert not form.is_valid()
+    html = field(form["title"])
+    assert html.startswith('<div class="field field-error">')
+    assert '<ul class="errorlist" id="id_title_error"><li>Ensure this value has at most 20' in html
+    assert 'aria-describedby="id_title_helptext id_title_error"' in html  # both found by id
+    with translation.override("nl"):
+        assert "Zorg dat deze waarde niet meer dan 20 tekens bevat" in field(
+            FieldForm(data={"title": "x" * 21})["title"]
+        )
+    box = field(form["agree"])
+    assert box.startswith('<div class="field checkbox">\n  <input type="checkbox" name="agree"')
+    assert box.index("<input") < box.index('<label for="id_agree">')
