@@ -44,17 +44,32 @@ def when(moment: datetime.datetime) -> tuple[str, str]:
 
 
 def dates(format_name: str) -> Callable[[datetime.date], str]:
-    """`formats.date_format(value, format_name)` for the values of one list, each different
-    value written once (20-30 µs each, most of it translating the month's name): a page's
-    goals mostly end on the same few days, and a chart's updates share theirs."""
-    written, pattern = {}, formats.get_format(format_name)
+    """`formats.date_format(value, format_name)` for the dates or moments of one list, each
+    different value written once (20-30 µs each, most of it translating the month's name): a
+    page's goals mostly end on the same few days. The format is taken apart once, where
+    `dateformat.format` takes it apart with two regular expressions for every value: a
+    chart's 100 days took half the time this way."""
+    written, pieces = {}, _pieces(formats.get_format(format_name))
 
     def text(value: datetime.date) -> str:
         if value not in written:
-            written[value] = dateformat.format(value, pattern)
+            formatter = dateformat.DateFormat(value)
+            written[value] = "".join(
+                piece if literal else str(getattr(formatter, piece)()) for literal, piece in pieces
+            )
         return written[value]
 
     return text
+
+
+def _pieces(pattern: str) -> list[tuple[bool, str]]:
+    """A date format's literal text and its format characters, in order, as
+    `dateformat.Formatter.format` reads them."""
+    return [
+        (True, dateformat.re_escaped.sub(r"\1", piece)) if index % 2 == 0 else (False, piece)
+        for index, piece in enumerate(dateformat.re_formatchars.split(pattern))
+        if piece
+    ]
 
 
 def author(row, profile: Callable) -> None:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -118,7 +118,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Row]:
     organisation = _("The organisation")
     ago = _("%(time)s ago")
     kinds, levels, statuses = labels(Goal.Kind), labels(Goal.Level), labels(Goal.Status)
-    day, progress = dates("DATE_FORMAT"), _("Progress")
+    day, moment, progress = dates("DATE_FORMAT"), dates("DATETIME_FORMAT"), _("Progress")
     zone = timezone.get_current_timezone()
     for g in rows:
         g.url = detail(g.public_id)
@@ -150,7 +150,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Row]:
         if updates and g.last_update_at is not None:
             local = g.last_update_at.astimezone(zone)
             g.update_at = local.isoformat()
-            g.update_title = formats.date_format(local, "DATETIME_FORMAT")
+            g.update_title = moment(local)
             g.update_ago = ago % {"time": timesince(g.last_update_at, depth=1)}
     return rows
 
@@ -362,10 +362,10 @@ def _history(goal: Goal, *, everything: bool = False) -> dict:
     rows = queries.history(goal)
     updates = list(rows if everything else rows[:HISTORY_SHOWN])
     profile, statuses = url_with_id_of("people:profile"), labels(Goal.Status)
-    moment = formats.get_format("SHORT_DATETIME_FORMAT")
+    moment, zone = dates("SHORT_DATETIME_FORMAT"), timezone.get_current_timezone()
     for u in updates:
         author(u, profile)
-        u.when = dateformat.format(timezone.localtime(u.created_at), moment)
+        u.when = moment(u.created_at.astimezone(zone))
         u.percent = whole_percent(u.progress)
         u.status_label = statuses[u.status]
     return {"updates": updates, "updates_total": goal.updates.count()}
@@ -376,11 +376,11 @@ def _comments(goal: Goal) -> list:
     made here, once a comment."""
     comments = list(queries.comments(goal))
     profile = url_with_id_of("people:profile")
-    moment = formats.get_format("DATETIME_FORMAT")
+    moment, zone = dates("DATETIME_FORMAT"), timezone.get_current_timezone()
     for c in comments:
         author(c, profile)
-        local = timezone.localtime(c.created_at)
-        c.at, c.when = local.isoformat(), dateformat.format(local, moment)
+        local = c.created_at.astimezone(zone)
+        c.at, c.when = local.isoformat(), moment(local)
     return comments
 
 

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import formats, translation
+from django.utils import dateformat, formats, translation
 
 from stip.core import rows
 from stip.core.links import url_with_id_of
@@ -27,6 +27,9 @@ def test_a_lists_dates_are_written_as_djangos_filters_write_them(language):
         assert rows.dates("DATE_FORMAT")(values[0]) == (
             "March 31, 2026" if language == "en" else "31 maart 2026"
         )
+        # A pattern with escaped characters, as Django writes it.
+        pattern = r"\d\e j\e F, \\Y"
+        assert rows.dates(pattern)(moment) == dateformat.format(moment, pattern)
 
 
 def test_a_rows_author_is_a_link_to_their_person_or_their_address(personas):
