@@ -306,14 +306,11 @@ def comments(goal: Goal):
 def goal_detail(user, public_id):
     """A goal the viewer may see, with what its page shows of its owner, team, creator (and
     their person) and the goals it contributes to and was carried over from, and whether they
-    may see the first (`visible_parent`)."""
+    may see the first (`visible_parent`). Each table joined costs PostgreSQL about a
+    millisecond of planning at 10,000 people (docs/performance.md, finding 7): the owner's
+    team and account, which the page does not show, are read only where they are used."""
     goals = Goal.objects.visible_to(user).select_related(
-        "owner__team",
-        "owner__user",
-        "team",
-        "parent",
-        "created_by__person",
-        "carried_over_from",
+        "owner", "team", "parent", "created_by__person", "carried_over_from"
     )
     return with_parent_visibility(goals, user).get(public_id=public_id)
 
