@@ -2,9 +2,7 @@
 (`{% load goals_tags %}`): the home page's strategic goals card, unit-formatted values and the
 progress chart."""
 
-import functools
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 
 from django import template
 from django.utils import timezone
@@ -12,11 +10,10 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from stip.core.rows import dates, escaped
-from stip.goals.models import Goal, KeyResult
+from stip.goals.models import KeyResult
 from stip.goals.queries import strategic_goals
 
 register = template.Library()
@@ -81,18 +78,6 @@ def unit_value(value, unit: str) -> str:
     if unit == KeyResult.Unit.PERCENT:
         return f"{text}%"
     return text
-
-
-@register.filter
-def status_label(status: str) -> str:
-    """A goal's status in the reader's language: `get_status_display` without Django hashing
-    every choice on each call (0.1 ms a row of a goal's history)."""
-    return _status_labels(get_language()).get(status, status)
-
-
-@functools.cache
-def _status_labels(language: str) -> dict[str, str]:
-    return {value: str(label) for value, label in Goal.Status.choices}
 
 
 @register.filter
@@ -215,8 +200,8 @@ def progress_chart(updates):
         title = f"{day(u.created_at.astimezone(zone).date())}: {whole_percent(u.progress)}%"
         coordinates.append(f"{x},{y}")
         dots.append(
-            f'<circle class="chart-dot chart-dot-{escape(u.status)}" cx="{x}" cy="{y}" r="4">'
-            f"<title>{escape(title)}</title></circle>"
+            f'<circle class="chart-dot chart-dot-{escaped(u.status)}" cx="{x}" cy="{y}" r="4">'
+            f"<title>{escaped(title)}</title></circle>"
         )
     grid = [
         {"y": f"{y_of(level):.1f}", "label": f"{level}%", "label_y": f"{y_of(level) + 3.5:.1f}"}
