@@ -868,7 +868,8 @@ def detail_goal(personas):
 
 def grow_detail(personas, n):
     goal = detail_goal(personas)
-    parent = GoalFactory(level="team", owner=None, team=personas.planning)
+    # Not shared with the organisation: whether the viewer may see it takes a query.
+    parent = GoalFactory(level="team", owner=None, team=personas.planning, visibility="team")
     services.goal_edit(goal=goal, actor=personas.employee.user, version=None, parent=parent)
     for index in range(n - goal.key_results.count()):
         services.key_result_add(
@@ -907,11 +908,11 @@ QUERY_BUDGETS = [
     ("goals:children", children_parent, "manager", grow_children, 4),
     # + the team filter's options; one page of goals and one row more.
     ("goals:search", None, "manager", grow_search, 4),
-    # + the goal with owner, team, parent (and whether I may see it) and creator (and their
-    # person); the goals contributing to it; its key results; its newest updates with their
-    # authors, how many there are, and the points of the chart; its comments with their
-    # authors.
-    ("goals:detail", detail_goal, "manager", grow_detail, 9),
+    # + the goal with owner, team, parent and creator (and their person); whether I may see
+    # the parent (none for a parent shared with the organisation); the goals contributing to
+    # it; its key results; its newest updates with their authors, how many there are, and the
+    # points of the chart; its comments with their authors.
+    ("goals:detail", detail_goal, "manager", grow_detail, 10),
     # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
     # the conversations and feedback cards included).
     ("home", None, "employee", grow_home, 12),

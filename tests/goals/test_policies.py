@@ -3,9 +3,10 @@ the alignment tree and its fragments, the goals aligned to nothing, and the home
 strategic goals card."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from stip.goals import services
+from stip.goals import policies, services
 from stip.goals.models import Goal
 from tests.goals.builders import create_goal
 
@@ -222,3 +223,21 @@ def test_the_goals_a_user_may_see_follow_them_when_they_change(personas, private
         .filter(pk=private_goal.pk)
         .exists()
     )
+
+
+@pytest.mark.parametrize("visibility", list(Goal.Visibility.values))
+@pytest.mark.parametrize("level", [Goal.Level.PERSONAL, Goal.Level.TEAM])
+def test_what_is_seen_without_asking_is_seen_by_the_rule(personas, visibility, level):
+    """`seen_without_asking` answers without a query only where the rule's query says yes."""
+    if level == Goal.Level.TEAM:
+        goal = create(personas.manager, level=level, team=personas.planning, visibility=visibility)
+    else:
+        goal = create(personas.employee, visibility=visibility)
+    for persona in ("employee", "manager", "peer", "hr", "admin", "outsider"):
+        user = getattr(personas, persona).user
+        sees = policies.goals_visible_to(Goal.objects.filter(pk=goal.pk), user).exists()
+        if policies.seen_without_asking(user, goal):
+            assert sees, persona
+        assert policies.can_view_goal(user, goal) is sees, persona
+    assert not policies.seen_without_asking(AnonymousUser(), goal)
+    assert not policies.can_view_goal(AnonymousUser(), goal)
