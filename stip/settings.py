@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "stip.core.context_processors.navigation",
             ],
+            # `{% url %}` reversed once per view (stip/core/links.py), in every template.
+            "builtins": ["stip.core.templatetags.links"],
         },
     },
 ]

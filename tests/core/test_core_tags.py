@@ -1,8 +1,9 @@
 import uuid
 
+import pytest
 from django import forms
 from django.template import Context, Template
-from django.urls import clear_script_prefix, reverse, set_script_prefix
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
 from stip.core.templatetags.core_tags import field
@@ -55,6 +56,60 @@ def test_the_links_of_a_list_are_those_reverse_gives():
         assert done(items[0]) == f"/stip{path}"
     finally:
         clear_script_prefix()
+
+
+def test_every_url_tag_writes_the_link_reverse_gives():
+    """`{% url %}` is `links.link` in every template: with no argument, UUIDs by name or by
+    position, two of them in either order, and others (reversed as before)."""
+    from stip.core.templatetags.links import LinkNode
+
+    assert isinstance(Template("{% url 'home' %}").nodelist[0], LinkNode)
+    meeting, item = uuid.uuid4(), uuid.uuid4()
+    for template, expected in [
+        ("{% url 'home' %}", reverse("home")),
+        ("{% url 'people:profile' public_id=a %}", reverse("people:profile", args=[meeting])),
+        ("{% url 'people:profile' a %}", reverse("people:profile", args=[meeting])),
+        (
+            "{% url 'conversations:action_done' public_id=a item_id=b %}",
+            reverse("conversations:action_done", args=[meeting, item]),
+        ),
+        (
+            "{% url 'conversations:action_done' item_id=b public_id=a %}",
+            reverse("conversations:action_done", args=[meeting, item]),
+        ),
+        (
+            "{% url 'conversations:action_done' b a %}",
+            reverse("conversations:action_done", args=[item, meeting]),
+        ),
+        ("{% url 'admin:app_list' 'auth' %}", reverse("admin:app_list", args=["auth"])),
+    ]:
+        for _ in range(2):  # the second time from what the first kept
+            assert Template(template).render(Context({"a": meeting, "b": item})) == expected
+
+
+def test_a_url_tag_follows_the_script_prefix_and_fails_as_djangos_does():
+    public_id = uuid.uuid4()
+    template = Template("{% url 'people:profile' public_id=id %}")
+    assert template.render(Context({"id": public_id})) == f"/people/{public_id}/"
+    set_script_prefix("/stip/")
+    try:
+        assert template.render(Context({"id": public_id})) == f"/stip/people/{public_id}/"
+    finally:
+        clear_script_prefix()
+    # An unknown view: an error, or nothing with `as`.
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'people:nowhere' %}").render(Context())
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'people:profile' public_id=id %}").render(Context({"id": 7}))
+    rendered = Template("{% url 'people:nowhere' as link %}[{{ link }}]").render(Context())
+    assert rendered == "[]"
+
+
+def test_a_url_tag_escapes_what_it_writes_where_the_template_escapes():
+    template = "{% url 'admin:auth_group_change' key %}"
+    assert Template(template).render(Context({"key": "a&b"})) == "/admin/auth/group/a&amp;b/change/"
+    unescaped = Template("{% autoescape off %}" + template + "{% endautoescape %}")
+    assert unescaped.render(Context({"key": "a&b"})) == "/admin/auth/group/a&b/change/"
 
 
 class FieldForm(forms.Form):
