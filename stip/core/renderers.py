@@ -6,12 +6,15 @@ Django draws a text field with three templates (`text.html` includes `input.html
 includes `attrs.html`), an option of a select with two, a label with two. Written here, the goal
 form (some 40 fields with its key results) took 16 ms of Python instead of 20 for 0.3 ms of SQL
 (docs/performance.md, finding 7). The markup is the markup of Django's templates, character for
-character: tests/core/test_renderers.py renders each both ways."""
+character: tests/core/test_renderers.py renders each both ways. Each value is escaped with
+`rows.escaped` into an f-string: `format_html` per attribute was a fifth of a conversation's
+page (its text areas)."""
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeString
+
+from stip.core.rows import escaped
 
 # Django's widget templates that are `{% include "django/forms/widgets/input.html" %}` and
 # nothing else. One of them overridden in stip/templates/django/forms/widgets/ must leave this
@@ -54,12 +57,10 @@ def input_tag(widget: dict) -> str:
     """`django/forms/widgets/input.html`: the type, the name, the value unless it is None, then
     the attributes as `attrs.html` writes them."""
     value = widget["value"]
-    return format_html(
-        '<input type="{}" name="{}"{}{}>',
-        widget["type"],
-        widget["name"],
-        format_html(' value="{}"', _text(value)) if value is not None else "",
-        attributes(widget["attrs"]),
+    shown = f' value="{escaped(value)}"' if value is not None else ""
+    return SafeString(
+        f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"{shown}'
+        f"{attributes(widget['attrs'])}>"
     )
 
 
@@ -75,23 +76,18 @@ def select_tag(widget: dict) -> str:
     lines = []
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            lines.append(format_html('\n  <optgroup label="{}">', localize(group_name)))
+            lines.append(f'\n  <optgroup label="{escaped(localize(group_name))}">')
         lines.extend(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>\n',
-                _text(option["value"]),
-                " selected" if option["selected"] else "",
-                localize(option["label"]),
-            )
+            f'\n  <option value="{escaped(option["value"])}"'
+            f"{' selected' if option['selected'] else ''}>"
+            f"{escaped(localize(option['label']))}</option>\n"
             for option in options
         )
         if group_name:
             lines.append("\n  </optgroup>")
-    return format_html(
-        '<select name="{}"{}>{}\n</select>',
-        widget["name"],
-        attributes(widget["attrs"]),
-        mark_safe("".join(lines)),  # each line is made by format_html
+    return SafeString(
+        f'<select name="{escaped(widget["name"])}"{attributes(widget["attrs"])}>'
+        f"{''.join(lines)}\n</select>"
     )
 
 
@@ -100,11 +96,10 @@ TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 
 def textarea_tag(widget: dict) -> str:
     """`django/forms/widgets/textarea.html`: the value on a line of its own, if there is one."""
-    return format_html(
-        '<textarea name="{}"{}>\n{}</textarea>',
-        widget["name"],
-        attributes(widget["attrs"]),
-        localize(widget["value"]) if widget["value"] else "",
+    value = escaped(localize(widget["value"])) if widget["value"] else ""
+    return SafeString(
+        f'<textarea name="{escaped(widget["name"])}"{attributes(widget["attrs"])}>\n'
+        f"{value}</textarea>"
     )
 
 
@@ -114,31 +109,18 @@ LABEL_TEMPLATE = "django/forms/label.html"
 
 
 def label_tag(context: dict) -> str:
-    label = localize(context["label"])
+    label = escaped(localize(context["label"]))
     if not context["use_tag"]:
-        return format_html("{}", label)
-    tag = context["tag"]
-    return format_html("<{}{}>{}</{}>", tag, attributes(context["attrs"]), label, tag)
+        return SafeString(label)
+    tag = escaped(context["tag"])
+    return SafeString(f"<{tag}{attributes(context['attrs'])}>{label}</{tag}>")
 
 
 def attributes(attrs: dict) -> str:
     """`django/forms/widgets/attrs.html`: ` name="value"` each, ` name` alone for True, nothing
     for False."""
-    return format_html_join(
-        "",
-        "{}",
-        ((_attribute(name, value),) for name, value in attrs.items() if value is not False),
+    return "".join(
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
-
-
-def _attribute(name, value) -> str:
-    if value is True:
-        return format_html(" {}", name)
-    return format_html(' {}="{}"', name, _text(value))
-
-
-def _text(value):
-    """`|stringformat:'s'`: the value as text, escaped unless it was marked safe."""
-    if isinstance(value, SafeData):
-        return value
-    return str(value)
