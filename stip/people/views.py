@@ -4,6 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ DIRECTORY_PAGE_SIZE = 50
 # page and types more when the name is that common.
 EVERYONE_COUNTED = 500
 SEARCH_COUNTED = 100
+# The reports and the teammates the home page shows, each list with a link to all of them.
+HOME_PEOPLE_SHOWN = 12
 # Errors of a rejected import listed on its page; all of them are in its CSV download.
 IMPORT_ERRORS_SHOWN = 100
 
@@ -46,18 +49,21 @@ def home(request: HttpRequest) -> HttpResponse:
         me = people.get(pk=me.pk)
     context = {"person": me, "reports": [], "report_count": 0, "teammates": []}
     if me is not None:
-        context["reports"] = queries.direct_reports(request.user, me)[:12]
+        context["reports"] = queries.direct_reports(request.user, me)[:HOME_PEOPLE_SHOWN]
         context["report_count"] = me.report_count or 0
         if me.team_id:
-            teammates = (
+            # The first twelve, each with how many there are in all (a window over the team,
+            # counted before the limit): one query where a count was a second one.
+            teammates = list(
                 Person.objects.visible_to(request.user)
                 .current()
                 .filter(team_id=me.team_id)
                 .exclude(pk=me.pk)
                 .with_card(manager=False)
+                .annotate(in_team=Window(Count("pk")))[:HOME_PEOPLE_SHOWN]
             )
-            context["teammates"] = teammates[:12]
-            context["teammate_count"] = teammates.count()
+            context["teammates"] = teammates
+            context["teammate_count"] = teammates[0].in_team if teammates else 0
     return render(request, "people/home.html", context)
 
 

@@ -915,7 +915,7 @@ QUERY_BUDGETS = [
     ("goals:detail", detail_goal, "manager", grow_detail, 10),
     # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
     # the conversations and feedback cards included).
-    ("home", None, "employee", grow_home, 12),
+    ("home", None, "employee", grow_home, 11),
 ]
 
 

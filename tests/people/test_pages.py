@@ -35,6 +35,23 @@ def test_home_shows_my_manager_reports_and_team(client, personas):
     assert "Lotte Leaver" not in html  # has left
 
 
+def test_home_lists_my_first_teammates_and_links_to_all_of_them(client, personas):
+    client.force_login(personas.employee.user)
+    team = personas.employee.team
+    html = page(client, "home")
+    others = Person.objects.current().filter(team=team).exclude(pk=personas.employee.pk)
+    assert "Piet Peer" in html and "See all" not in html
+    assert html.count('class="person-name"') >= others.count()
+
+    PersonFactory.create_batch(14, team=team, manager=personas.manager)
+    total = others.count()
+    html = page(client, "home")
+    assert f"See all {total} colleagues" in html
+    teammates = html.split('id="team-heading"')[1]
+    assert teammates.count('class="person-name"') == 12
+    assert f"?team={team.public_id}" in teammates
+
+
 def test_directory_searches_by_name_team_and_job(client, personas):
     client.force_login(personas.hr.user)
     html = client.get(reverse("people:directory"), {"q": "eva empl"}).content.decode()
@@ -204,12 +221,12 @@ PAGES = [
     ("people:org_chart", {}, {"from": "employee"}, 4),
     # + the parent, count + one page of reports with their report counts.
     ("people:org_chart_children", {"public_id": "manager"}, None, 5),
-    # + me with my manager, my team and my report count, my first reports, my team (count +
-    # list), the strategic goals card (one query, from the goals app's `strategic_goals_card`
+    # + me with my manager, my team and my report count, my first reports, my first teammates
+    # (with how many there are, in the same query), the strategic goals card (one query, from the goals app's `strategic_goals_card`
     # tag), the conversations card (three: upcoming meetings, overdue action items, overdue
     # 1:1s; from `conversations_card`) and the feedback card (two, from
     # `feedback_to_answer_card`).
-    ("home", {}, None, 12),
+    ("home", {}, None, 11),
 ]
 
 

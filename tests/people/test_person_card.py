@@ -63,3 +63,16 @@ def test_names_titles_and_teams_are_escaped():
     assert "<b>" not in html and "<i>" not in html and "<x>" not in html
     assert "&lt;b&gt;Eva&lt;/b&gt; O&#x27;Brien &amp; Co" in html
     assert "&quot;Lead&quot; &lt;i&gt; · R&amp;D &lt;x&gt;" in html
+
+
+@pytest.mark.django_db
+def test_what_a_card_shows_is_escaped():
+    person = PersonFactory(
+        first_name="<b>Ann</b>", last_name="O'Hara", job_title="R&D", team=TeamFactory(name="<i>")
+    )
+
+    html = person_card(person)
+
+    assert "&lt;b&gt;Ann&lt;/b&gt; O&#x27;Hara</a>" in html
+    assert '<span class="person-meta">R&amp;D · &lt;i&gt;</span>' in html
+    assert "<b>" not in html and "<i>" not in html
