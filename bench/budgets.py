@@ -73,8 +73,8 @@ def load(path: Path = BUDGETS_PATH) -> Budgets:
 
 
 def machine_factor(row: dict, budgets: Budgets) -> float:
-    """How much slower than the reference machine this one ran the calibration just before
-    the row was measured (`bench.calibrate`): at least 1."""
+    """How much slower than the reference machine this one ran the calibration while the row
+    was measured (`bench.calibrate`, between its requests): at least 1."""
     measured = row.get("calibration_ms")
     if not measured:
         return 1.0

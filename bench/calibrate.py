@@ -3,10 +3,12 @@
 The raw-SQL budget, server time ≤ 3 × raw SQL + 15 ms, holds its ratio on any machine, but its
 15 ms is the Python a page may add on top of its SQL, and the same Python takes longer on a
 slower machine, or on a shared one while its neighbours are busy (the same commit's pages
-took 1.7-1.9 times as long on 2026-11-27 as on 2026-11-26). So before each page the benchmark
-times a fixed piece of work of the same kind: a template of 40 rows with filters and tags,
-rendered by Django's engine. The allowance grows with it past `reference_calibration_ms` in
-bench/budgets.toml (the machine the budgets were set on); it never shrinks below 15 ms.
+took 1.7-1.9 times as long on 2026-11-27 as on 2026-11-26, and its speed changes within a
+minute). So between a page's requests (`measure.CALIBRATE_EVERY`) the benchmark times a fixed
+piece of work of the same kind: a template of 40 rows with filters and tags, rendered by
+Django's engine, and the median of those timings is the page's. The allowance grows with it
+past `reference_calibration_ms` in bench/budgets.toml (the machine the budgets were set on); it
+never shrinks below 15 ms.
 """
 
 import datetime

@@ -11,6 +11,7 @@ import re
 import resource
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.db import connection
@@ -54,6 +55,9 @@ class PageResult:
     slowest_sql_ms: float
     slowest_sql: str
     sql: list[str]
+    # The machine's speed while the page was measured (bench/calibrate.py): the median of the
+    # calibrations between its requests, or None when it was not calibrated.
+    calibration_ms: float | None = None
 
     def as_dict(self, *, with_sql: bool = False) -> dict:
         data = asdict(self)
@@ -103,11 +107,24 @@ def replay_seconds(statements: list[str], *, replays: int) -> tuple[float, list[
     return median(totals), [median(times) for times in each]
 
 
+# A calibration every this many requests of a page (and one before the first).
+CALIBRATE_EVERY = 10
+
+
 def measure_page(
-    client: Client, url: str, *, requests: int, warmup: int, replays: int = 10
+    client: Client,
+    url: str,
+    *,
+    requests: int,
+    warmup: int,
+    replays: int = 10,
+    calibrate: Callable[[], float] | None = None,
 ) -> PageResult:
     """Request `url` `warmup` times, then `requests` timed times (wall and CPU time); capture
-    the SQL of one more request and replay it `replays` times.
+    the SQL of one more request and replay it `replays` times. With `calibrate`, time the
+    machine before the first request and after every CALIBRATE_EVERY: the speed of a shared
+    machine changes within a minute, and a calibration before the page alone could be taken
+    in a fast second and the page's requests in a slow one.
 
     Each page starts from a collected heap and runs its requests back to back, so that the
     garbage collections a page's requests cause (a full one costs ~40 ms at 10,000 people)
@@ -116,8 +133,10 @@ def measure_page(
     status = 200
     for _ in range(warmup):
         client.get(url)
-    times, cpu_times = [], []
-    for _ in range(requests):
+    times, cpu_times, calibrations = [], [], []
+    for index in range(requests):
+        if calibrate is not None and index % CALIBRATE_EVERY == 0:
+            calibrations.append(calibrate())
         started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(time.perf_counter() - started)
@@ -146,6 +165,7 @@ def measure_page(
         slowest_sql_ms=ms(each[slowest]) if slowest is not None else 0.0,
         slowest_sql=replayed[slowest] if slowest is not None else "",
         sql=statements,
+        calibration_ms=round(median(calibrations), 3) if calibrations else None,
     )
 
 

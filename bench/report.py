@@ -88,7 +88,7 @@ def markdown(report: dict, budgets: Budgets, failures: list[str]) -> str:
         f"p95 ≤ {budgets.max_server_over_raw:g} × raw + {budgets.raw_allowance_ms:g} ms (the "
         "smoke test, --quick, judges the CPU median instead, and fails a page only at "
         f"{budgets.quick_tolerance:g} times that; the milliseconds grow on a machine "
-        "slower than the one the budgets were set on, as measured before each page: "
+        "slower than the one the budgets were set on, as measured between a page's requests: "
         "`bench/calibrate.py`), with at most "
         f"{budgets.max_queries} queries, the same at every size.",
     ]
