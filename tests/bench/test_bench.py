@@ -273,3 +273,28 @@ def test_every_page_answers_every_persona_it_lists(client):
             assert result.queries > 0, where
             assert result.raw_ms > 0, where
             assert len(result.sql) == result.queries, where
+
+
+@pytest.mark.django_db
+def test_a_page_is_calibrated_between_its_requests(client, personas):
+    """Before its first request and after every CALIBRATE_EVERY: the page's calibration is the
+    median of those, taken while it was measured."""
+    timings = iter([5.0, 9.0, 6.0, 30.0])
+    calls = []
+
+    def calibrate() -> float:
+        calls.append(len(calls))
+        return next(timings)
+
+    client.force_login(personas.employee.user)
+    result = measure.measure_page(
+        client,
+        "/",
+        requests=2 * measure.CALIBRATE_EVERY + 1,
+        warmup=0,
+        replays=1,
+        calibrate=calibrate,
+    )
+    assert len(calls) == 3
+    assert result.calibration_ms == 6.0
+    assert measure.measure_page(client, "/", requests=1, warmup=0, replays=1).calibration_ms is None
