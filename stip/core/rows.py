@@ -72,20 +72,6 @@ def _pieces(pattern: str) -> list[tuple[bool, str]]:
     ]
 
 
-def author(row, profile: Callable) -> None:
-    """Set what a row shows of its author (`row.author`, an account read with its person, or
-    None once deleted): `author_name`, and `author_url` when they are a person here. Neither
-    is set for a deleted account."""
-    row.author_name = row.author_url = ""
-    if row.author is None:
-        return
-    person = getattr(row.author, "person", None)
-    if person is None:
-        row.author_name = row.author.email
-    else:
-        row.author_name, row.author_url = person.full_name, profile(person.public_id)
-
-
 def escaped(value) -> str:
     """`conditional_escape` for markup written once a row with `str.format`: what is safe
     already as it is, anything else escaped, without `conditional_escape`'s check of each

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from stip.core import paging
 from stip.core.links import url_with_id_of
 from stip.core.policies import person_of
-from stip.core.rows import Row, author, dates, labels
+from stip.core.rows import Row, dates, labels
 from stip.goals import policies, queries, services
 from stip.goals.forms import (
     CarryOverForm,
@@ -356,32 +356,47 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _history(goal: Goal, *, everything: bool = False) -> dict:
     """The progress updates a goal's page lists, the newest or all of them, and how many there
-    are: two queries, however long the history. Each row's words and link are made here, once
+    are: one query, however long the history. Each row's words and link are made here, once
     a row: a row's date filter, link, author branches and rounding were ~0.1 ms in the
     template (finding 7 in docs/performance.md)."""
     rows = queries.history(goal)
-    updates = list(rows if everything else rows[:HISTORY_SHOWN])
+    updates = [Row(values) for values in (rows if everything else rows[:HISTORY_SHOWN])]
     profile, statuses = url_with_id_of("people:profile"), labels(Goal.Status)
     moment, zone = dates("SHORT_DATETIME_FORMAT"), timezone.get_current_timezone()
     for u in updates:
-        author(u, profile)
+        _author(u, profile)
         u.when = moment(u.created_at.astimezone(zone))
         u.percent = whole_percent(u.progress)
         u.status_label = statuses[u.status]
-    return {"updates": updates, "updates_total": goal.updates.count()}
+    return {"updates": updates, "updates_total": updates[0].total if updates else 0}
 
 
-def _comments(goal: Goal) -> list:
+def _comments(goal: Goal) -> list[Row]:
     """A goal's comments, oldest first, with their author's name and link and their moment
     made here, once a comment."""
-    comments = list(queries.comments(goal))
+    comments = [Row(values) for values in queries.comments(goal)]
     profile = url_with_id_of("people:profile")
     moment, zone = dates("DATETIME_FORMAT"), timezone.get_current_timezone()
     for c in comments:
-        author(c, profile)
+        _author(c, profile)
         local = c.created_at.astimezone(zone)
         c.at, c.when = local.isoformat(), moment(local)
     return comments
+
+
+def _author(row: Row, profile) -> None:
+    """Set what a row of `queries.AUTHOR_VALUES` shows of its author: `author_name`, and
+    `author_url` when they are a person here. Neither, for an account deleted since."""
+    row.author_name = row.author_url = ""
+    if row.author_id is None:
+        return
+    if row.author__person__public_id is None:
+        row.author_name = row.author__email
+    else:
+        row.author_name = Person.name_of(
+            row.author__person__first_name, row.author__person__last_name
+        )
+        row.author_url = profile(row.author__person__public_id)
 
 
 def _render_detail(request: HttpRequest, goal: Goal, **extra) -> HttpResponse:

@@ -6,7 +6,6 @@ import pytest
 from django.utils import dateformat, formats, translation
 
 from stip.core import rows
-from stip.core.links import url_with_id_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,25 +29,6 @@ def test_a_lists_dates_are_written_as_djangos_filters_write_them(language):
         # A pattern with escaped characters, as Django writes it.
         pattern = r"\d\e j\e F, \\Y"
         assert rows.dates(pattern)(moment) == dateformat.format(moment, pattern)
-
-
-def test_a_rows_author_is_a_link_to_their_person_or_their_address(personas):
-    profile = url_with_id_of("people:profile")
-
-    class Row:
-        def __init__(self, author):
-            self.author = author
-
-    employee, admin_only, left = Row(personas.employee.user), Row(None), Row(None)
-    admin_only.author = type(personas.employee.user)(email="root@example.test")
-    for row in (employee, admin_only, left):
-        rows.author(row, profile)
-    assert (employee.author_name, employee.author_url) == (
-        "Eva Employee",
-        profile(personas.employee.public_id),
-    )
-    assert (admin_only.author_name, admin_only.author_url) == ("root@example.test", "")
-    assert (left.author_name, left.author_url) == ("", "")
 
 
 def test_a_row_is_read_as_attributes_and_by_templates():

@@ -910,9 +910,9 @@ QUERY_BUDGETS = [
     ("goals:search", None, "manager", grow_search, 4),
     # + the goal with owner, team, parent and creator (and their person); whether I may see
     # the parent (none for a parent shared with the organisation); the goals contributing to
-    # it; its key results; its newest updates with their authors, how many there are, and the
+    # it; its key results; its newest updates with their authors and how many there are; the
     # points of the chart; its comments with their authors.
-    ("goals:detail", detail_goal, "manager", grow_detail, 10),
+    ("goals:detail", detail_goal, "manager", grow_detail, 9),
     # + the strategic goals card's one query (see tests/people/test_pages.py for the rest,
     # the conversations and feedback cards included).
     ("home", None, "employee", grow_home, 11),
