@@ -298,3 +298,13 @@ def test_a_page_is_calibrated_between_its_requests(client, personas):
     assert len(calls) == 3
     assert result.calibration_ms == 6.0
     assert measure.measure_page(client, "/", requests=1, warmup=0, replays=1).calibration_ms is None
+
+
+def test_a_paired_comparison_is_the_median_of_each_pairs_ratio():
+    from bench import paired
+
+    # The machine slows down half-way; after is 10% faster at every moment.
+    before = {"goal:employee": [10.0, 10.0, 10.0, 20.0, 20.0, 20.0]}
+    after = {"goal:employee": [9.0, 9.0, 9.0, 18.0, 18.0, 18.0]}
+    lines = paired.table(before, after, ["goal:employee"])
+    assert lines[2] == "| goal:employee | 15.0 | 13.5 | 0.900 (0.900–0.900) |"
