@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from stip.core.rows import Row
-from stip.goals.templatetags.goals_tags import goal_item, progress_bar
+from stip.goals.templatetags.goals_tags import goal_item, goal_list, progress_bar
 
 
 def test_a_progress_bar_is_coloured_by_status_and_says_its_whole_percent():
@@ -53,3 +53,29 @@ def test_a_goal_item_links_its_title_with_its_status_and_bar_and_escapes_its_wor
     with_meta = goal_item(row, "Eva & co")
     assert with_meta.startswith('<span><a class="goal-title"')
     assert '<br><span class="goal-meta">Eva &amp; co</span></span>\n' in with_meta
+
+
+def test_a_goal_list_is_its_items_with_the_closed_ones_marked():
+    def row(title, *, closed):
+        return Row(
+            url="/goals/1/",
+            title=title,
+            badge="",
+            status="done",
+            status_label="Done",
+            bar=progress_bar(Decimal(100), "done"),
+            is_closed=closed,
+            team_name="Zorg & co",
+        )
+
+    open_row, closed_row = row("Open", closed=False), row("Closed", closed=True)
+    listed = goal_list([open_row, closed_row], "team_name")
+    assert isinstance(listed, SafeString)
+    assert listed == (
+        '<ul class="goal-list">\n'
+        f"<li>{goal_item(open_row, 'Zorg & co')}</li>\n"
+        f'<li class="is-closed">{goal_item(closed_row, "Zorg & co")}</li>\n'
+        "</ul>"
+    )
+    assert "Zorg &amp; co" in listed
+    assert goal_list([open_row]) == f'<ul class="goal-list">\n<li>{goal_item(open_row)}</li>\n</ul>'

@@ -142,6 +142,20 @@ def goal_item(g, meta="") -> str:
     )
 
 
+@register.simple_tag
+def goal_list(goals, meta: str = "") -> str:
+    """`<ul class="goal-list">` of `goal_item`s, a closed goal's title muted; `meta` names the
+    row's key that gives each its line under the title ("team_name", "whose"). One tag a
+    list: my team's goals' 111 goals each cost a turn of a `{% for %}`, an `{% if %}` and a
+    tag, as much as the items themselves."""
+    closed = ' class="is-closed"'
+    items = "".join(
+        f"<li{closed if g.is_closed else ''}>{goal_item(g, g[meta] if meta else '')}</li>\n"
+        for g in goals
+    )
+    return SafeString(f'<ul class="goal-list">\n{items}</ul>')
+
+
 def strategic_badge(goal) -> str:
     """The star HR's strategic goals carry beside their title (with its leading space), or
     nothing. A tag for one goal's page; a list of goals makes it once a row in Python."""
