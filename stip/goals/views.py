@@ -120,38 +120,46 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Row]:
     kinds, levels, statuses = labels(Goal.Kind), labels(Goal.Level), labels(Goal.Status)
     day, moment, progress = dates("DATE_FORMAT"), dates("DATETIME_FORMAT"), _("Progress")
     zone = timezone.get_current_timezone()
+    personal, team = Goal.Level.PERSONAL.value, Goal.Level.TEAM.value
+    # Read and written as the dict it is: `row.x` is a Python call each, ~20 a row.
     for g in rows:
-        g.url = detail(g.public_id)
-        g.kind_label, g.level_label = kinds[g.kind], levels[g.level]
-        g.status_label = statuses[g.status]
-        g.is_closed = Goal.closed(g.closed_at, g.status)
-        g.team_name = g.team__name
-        g.whose_url = ""
-        if g.level == Goal.Level.PERSONAL:
-            g.whose = Person.name_of(g.owner__first_name, g.owner__last_name)
-            g.whose_url = profile(g.owner__public_id)
-        elif g.level == Goal.Level.TEAM:
-            g.whose = g.team__name
+        level, status = g["level"], g["status"]
+        is_closed = Goal.closed(g["closed_at"], status)
+        if level == personal:
+            whose = Person.name_of(g["owner__first_name"], g["owner__last_name"])
+            whose_url = profile(g["owner__public_id"])
         else:
-            g.whose = organisation
-        g.bar = progress_bar(g.progress, g.status, progress)
-        g.badge = strategic_badge(g)
-        g.parent_visible = g.parent_id is not None and g.get("parent_visible", False)
-        if g.parent_visible:
-            g.parent_url, g.parent_title = detail(g.parent__public_id), g.parent__title
-        g.visible_children = g.get("visible_children", 0)
-        if g.visible_children:
-            g.children_url = children(g.public_id)
+            whose, whose_url = (g["team__name"] if level == team else organisation), ""
+        parent_visible = g["parent_id"] is not None and g.get("parent_visible", False)
+        visible_children = g.get("visible_children", 0)
+        g.update(
+            url=detail(g["public_id"]),
+            kind_label=kinds[g["kind"]],
+            level_label=levels[level],
+            status_label=statuses[status],
+            is_closed=is_closed,
+            team_name=g["team__name"],
+            whose=whose,
+            whose_url=whose_url,
+            bar=progress_bar(g["progress"], status, progress),
+            badge=strategic_badge(g),
+            parent_visible=parent_visible,
+            visible_children=visible_children,
+        )
+        if parent_visible:
+            g["parent_url"], g["parent_title"] = detail(g["parent__public_id"]), g["parent__title"]
+        if visible_children:
+            g["children_url"] = children(g["public_id"])
         # Only what the list shows: a short list has no dates, the tree no last update (on
         # my team's goals, ~250 goals' unused dates doubled the page's time).
         if due:
-            g.due = day(g.end_date)
-            g.overdue = not g.is_closed and g.end_date < today
-        if updates and g.last_update_at is not None:
-            local = g.last_update_at.astimezone(zone)
-            g.update_at = local.isoformat()
-            g.update_title = moment(local)
-            g.update_ago = ago % {"time": timesince(g.last_update_at, depth=1)}
+            g["due"] = day(g["end_date"])
+            g["overdue"] = not is_closed and g["end_date"] < today
+        if updates and g["last_update_at"] is not None:
+            local = g["last_update_at"].astimezone(zone)
+            g["update_at"] = local.isoformat()
+            g["update_title"] = moment(local)
+            g["update_ago"] = ago % {"time": timesince(g["last_update_at"], depth=1)}
     return rows
 
 
