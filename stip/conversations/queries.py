@@ -37,6 +37,7 @@ from stip.conversations.models import (
     Series,
     SharedNoteRevision,
 )
+from stip.core.querysets import reused
 from stip.goals import queries as goal_queries
 from stip.goals.models import Goal, GoalUpdate
 from stip.people.models import Person
@@ -349,12 +350,13 @@ NAME_FIELDS = ("public_id", "first_name", "last_name")
 def overdue_series(user):
     """Active series of mine whose planned 1:1 has passed without being held, with the last
     time the two met ("no 1:1 with Sanne for 6 weeks")."""
-    today = timezone.localdate()
+    return _overdue_series().visible_to(user).active().filter(next_date__lt=timezone.localdate())
+
+
+@reused
+def _overdue_series():
     return (
-        Series.objects.visible_to(user)
-        .active()
-        .filter(next_date__lt=today)
-        .select_related("manager", "employee")
+        Series.objects.select_related("manager", "employee")
         # What the reminders show: the series, and the two people's names.
         .only(
             "public_id",
@@ -501,13 +503,20 @@ def home_upcoming(person: Person):
     """My next meetings (this week and the next), with how many check-in questions are still
     unanswered when I am the employee: one query."""
     start = start_of_today()
+    return (
+        _upcoming()
+        .filter(Q(manager=person) | Q(employee=person))
+        .filter(held_at__isnull=True, scheduled_for__gte=start)
+        .filter(scheduled_for__lt=start + datetime.timedelta(days=14))
+    )
+
+
+@reused
+def _upcoming():
     questions = AgendaItem.objects.filter(meeting=OuterRef("pk"), source=AgendaItem.Source.QUESTION)
     answered = CheckInAnswer.objects.filter(meeting=OuterRef("pk")).exclude(text="")
     return (
-        Meeting.objects.filter(Q(manager=person) | Q(employee=person))
-        .filter(held_at__isnull=True, scheduled_for__gte=start)
-        .filter(scheduled_for__lt=start + datetime.timedelta(days=14))
-        .select_related("manager", "employee")
+        Meeting.objects.select_related("manager", "employee")
         # What the home page's card shows: the meeting's title or kind, its moment, and the
         # two people's names (every column of the three was a third of the card's time).
         .only(
