@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum, Value
 
+from stip.core.querysets import reused
 from stip.feedback import policies
 from stip.feedback.anonymity import Plan, plan_groups
 from stip.feedback.models import (
@@ -143,23 +144,28 @@ def request_answers(user, request: FeedbackRequest):
 
 def requests_to_answer(person: Person):
     """Open requests waiting for `person`'s answer (the home page shows them)."""
+    return _requests_to_answer().filter(respondent=person, status=RequestRecipient.Status.PENDING)
+
+
+@reused
+def _requests_to_answer():
     return (
-        RequestRecipient.objects.filter(respondent=person, status=RequestRecipient.Status.PENDING)
-        .select_related("request__requester", "request__subject")
+        RequestRecipient.objects.select_related("request__requester", "request__subject")
         .only(*(f"request__{column}" for column in REQUEST_ROW))
         .order_by("request__due_date", "pk")
     )
 
 
 def rounds_to_answer(person: Person):
+    return _rounds_to_answer().filter(
+        person=person, answered=False, declined=False, round__status=Round.Status.OPEN
+    )
+
+
+@reused
+def _rounds_to_answer():
     return (
-        Participant.objects.filter(
-            person=person,
-            answered=False,
-            declined=False,
-            round__status=Round.Status.OPEN,
-        )
-        .select_related("round__subject")
+        Participant.objects.select_related("round__subject")
         .only(
             "perspective",
             "round__public_id",

@@ -14,6 +14,7 @@ from stip.core import paging
 from stip.core.forms import AccessTokenForm, LanguageForm
 from stip.core.models import AccessToken
 from stip.core.policies import person_of
+from stip.core.querysets import reused
 from stip.people import importing, policies, queries, services
 from stip.people.forms import DirectoryFilterForm, ImportForm
 from stip.people.models import ImportJob, Person
@@ -45,8 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if me is not None:
         # One query for what the cards show about me, my manager and my team, and how many
         # report to me.
-        people = Person.objects.select_related("team", "manager__team").with_report_count()
-        me = people.get(pk=me.pk)
+        me = _home_people().get(pk=me.pk)
     context = {"person": me, "reports": [], "report_count": 0, "teammates": []}
     if me is not None:
         context["reports"] = queries.direct_reports(request.user, me)[:HOME_PEOPLE_SHOWN]
@@ -65,6 +65,11 @@ def home(request: HttpRequest) -> HttpResponse:
             context["teammates"] = teammates
             context["teammate_count"] = teammates[0].in_team if teammates else 0
     return render(request, "people/home.html", context)
+
+
+@reused
+def _home_people():
+    return Person.objects.select_related("team", "manager__team").with_report_count()
 
 
 @login_required
