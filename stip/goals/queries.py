@@ -20,8 +20,9 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stip.core.querysets import reused
 from stip.goals import policies
-from stip.goals.models import Goal
+from stip.goals.models import Goal, GoalComment, GoalUpdate
 from stip.people.models import Person, Team
 
 STALE_AFTER_WEEKS = 3
@@ -297,14 +298,28 @@ def history(goal: Goal):
     """A goal's progress updates, newest first, as values with their authors, each with how
     many updates there are in all (`total`: a window, counted before a limit), so that the
     page that lists the newest needs no count of its own."""
-    return goal.updates.values(
-        "created_at", "progress", "status", "comment", *AUTHOR_VALUES
-    ).annotate(total=Window(Count("pk")))
+    return _history().filter(goal=goal)
+
+
+@reused
+def _history():
+    return (
+        GoalUpdate.objects.values("created_at", "progress", "status", "comment", *AUTHOR_VALUES)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def comments(goal: Goal):
     """A goal's comments, oldest first, as values with their authors."""
-    return goal.comments.values("created_at", "text", *AUTHOR_VALUES)
+    return _comments().filter(goal=goal)
+
+
+@reused
+def _comments():
+    return GoalComment.objects.values("created_at", "text", *AUTHOR_VALUES).order_by(
+        "created_at", "pk"
+    )
 
 
 def _all_but(model, path: str, *kept: str) -> list[str]:
