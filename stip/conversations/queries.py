@@ -5,6 +5,7 @@ Every function returns a bounded number of queries whatever the length of a pair
 """
 
 import datetime
+import functools
 
 from django.db.models import (
     Case,
@@ -63,24 +64,26 @@ def start_of_today() -> datetime.datetime:
 def meeting_detail(user, public_id) -> Meeting:
     """The meeting with its people, its shared notes (and who saved them last) and the number
     of revisions of those notes: one query."""
-    revisions = SharedNoteRevision.objects.filter(note__meeting=OuterRef("pk"))
     return (
         Meeting.objects.visible_to(user)
         .with_people()
         .select_related("shared_note__updated_by__person", "checkin_template", "rating_scale")
-        .annotate(
-            revision_count=Coalesce(
-                Subquery(
-                    revisions.order_by()
-                    .values("note__meeting")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
-        )
+        .annotate(revision_count=_revision_count())
         .get(public_id=public_id)
+    )
+
+
+@functools.cache
+def _revision_count():
+    """How many revisions a meeting's shared notes have: an expression built once per process
+    (`core.querysets`)."""
+    revisions = SharedNoteRevision.objects.filter(note__meeting=OuterRef("pk"))
+    return Coalesce(
+        Subquery(
+            revisions.order_by().values("note__meeting").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
     )
 
 
@@ -102,11 +105,12 @@ AGENDA_FIELDS = (
 
 
 def agenda_of(meeting: Meeting) -> list[AgendaItem]:
-    return list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("author__person", "goal")
-        .only(*AGENDA_FIELDS)
-    )
+    return list(_agenda().filter(meeting=meeting))
+
+
+@reused
+def _agenda():
+    return AgendaItem.objects.select_related("author__person", "goal").only(*AGENDA_FIELDS)
 
 
 def answers_of(meeting: Meeting) -> dict[int, CheckInAnswer]:

@@ -1,4 +1,8 @@
-"""Querysets that every request starts from, built once per process."""
+"""Querysets that every request starts from, built once per process.
+
+An expression that a request's queryset annotates with (a counting subquery) can be kept the
+same way, with `functools.cache`: each query that uses it resolves a copy and never changes it
+(`conversations.queries._revision_count`)."""
 
 import functools
 from collections.abc import Callable
