@@ -104,34 +104,17 @@ def main(argv: list[str] | None = None) -> None:
     ]
     with tempfile.TemporaryDirectory() as scratch:
         outs = {side: str(Path(scratch, f"{side}.json")) for side in ("before", "after")}
+
+        def start(out: str, cwd, turn: int, done: int, *first: str) -> subprocess.Popen:
+            command = [*common, *first, "--turn-fd", str(turn), "--done-fd", str(done)]
+            # This Python, this script and our own arguments.
+            return subprocess.Popen(  # noqa: S603
+                [*command, "--out", out], cwd=cwd, pass_fds=(turn, done)
+            )
+
         sides = [
-            subprocess.Popen(  # noqa: S603 (this Python, this script, our arguments)
-                [
-                    *common,
-                    "--first",
-                    "--turn-fd",
-                    str(to_before[0]),
-                    "--done-fd",
-                    str(to_after[1]),
-                    "--out",
-                    outs["before"],
-                ],
-                cwd=args.before,
-                pass_fds=(to_before[0], to_after[1]),
-            ),
-            subprocess.Popen(  # noqa: S603 (this Python, this script, our arguments)
-                [
-                    *common,
-                    "--turn-fd",
-                    str(to_after[0]),
-                    "--done-fd",
-                    str(to_before[1]),
-                    "--out",
-                    outs["after"],
-                ],
-                cwd=HERE.parent.parent,
-                pass_fds=(to_after[0], to_before[1]),
-            ),
+            start(outs["before"], args.before, to_before[0], to_after[1], "--first"),
+            start(outs["after"], HERE.parent.parent, to_after[0], to_before[1]),
         ]
         for fd in (*to_before, *to_after):
             os.close(fd)

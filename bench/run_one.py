@@ -101,26 +101,23 @@ def stage_pages(args) -> dict:
         for persona in page.personas:
             # How fast the machine ran a page's kind of Python while the page was measured
             # (bench/calibrate.py): timed between its requests.
-            result = measure.measure_page(
-                clients[persona],
-                url,
-                requests=args.requests,
-                warmup=args.warmup,
-                calibrate=calibrate.calibration_ms,
-            )
+            def measured(client=clients[persona], url=url):
+                return measure.measure_page(
+                    client,
+                    url,
+                    requests=args.requests,
+                    warmup=args.warmup,
+                    calibrate=calibrate.calibration_ms,
+                )
+
+            result = measured()
             machine = {"calibration_ms": result.calibration_ms}
             attempts, measured_on = 1, machine
             if page.name not in budgets.known_misses and problems(page, persona, result, machine):
                 # A burst of other work on the machine can spoil one series: a page that
                 # misses a time budget is measured once more, and the series that passes, or
                 # else the faster, counts.
-                again = measure.measure_page(
-                    clients[persona],
-                    url,
-                    requests=args.requests,
-                    warmup=args.warmup,
-                    calibrate=calibrate.calibration_ms,
-                )
+                again = measured()
                 again_on = {"calibration_ms": again.calibration_ms}
                 attempts = 2
                 if not problems(page, persona, again, again_on) or getattr(
