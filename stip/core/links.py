@@ -39,14 +39,10 @@ def url_with_id_of(
     if fixed:
         before, after = _around(viewname, id_name, fixed, get_urlconf())
     else:
-        before, after = _around_id(viewname, get_script_prefix(), get_urlconf())
+        (before, after), _order = _pieces(
+            viewname, 0, (id_name,), None, get_script_prefix(), get_urlconf(), get_language()
+        )
     return lambda row_id: f"{before}{row_id}{after}"
-
-
-@functools.lru_cache(maxsize=64)
-def _around_id(viewname: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
-    # The script prefix is part of the key only: reverse() reads it, and it may differ by request.
-    return _around(viewname, "public_id", {}, urlconf)
 
 
 def _around(viewname: str, id_name: str, fixed: dict, urlconf: str | None) -> tuple[str, str]:
@@ -58,7 +54,8 @@ def _around(viewname: str, id_name: str, fixed: dict, urlconf: str | None) -> tu
 def link(viewname: str, args=(), kwargs=None, current_app: str | None = None) -> str:
     """`reverse()`, for `{% url %}`: a link whose arguments are all UUIDs (or that has none)
     is reversed once per view, with stand-ins, and each link is the pieces around them with its
-    own ids put in (a UUID needs no quoting). Others are reversed as before.
+    own ids put in (a UUID needs no quoting); `url_with_id_of` keeps its pieces the same way.
+    Others are reversed as before.
 
     `reverse()` matches the URL pattern again on every call: 59 µs a `{% url %}` on the
     benchmark's machine, 26-42 of them a page (the menu alone is 12), 5-6% of the goal page,
@@ -122,5 +119,4 @@ def _pieces(
 def _forget_urls(*, setting: str, **kwargs) -> None:
     # As Django forgets its own URL caches when a test changes the URL configuration.
     if setting == "ROOT_URLCONF":
-        _around_id.cache_clear()
         _pieces.cache_clear()

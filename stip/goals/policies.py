@@ -80,7 +80,8 @@ def can_view_goal(user, goal) -> bool:
     `seen_without_asking` does not tell."""
     if seen_without_asking(user, goal):
         return True
-    return goals_visible_to(type(goal).objects.filter(pk=goal.pk), user).exists()
+    # The rule as the request's user has it built already (`all_goals_visible_to`).
+    return type(goal).objects.visible_to(user).filter(pk=goal.pk).exists()
 
 
 def _manages(viewer: Person | None, person: Person | None) -> bool:

@@ -361,17 +361,14 @@ def goal_detail(user, public_id):
 
 def visible_parent(user, goal: Goal) -> Goal | None:
     """The goal this one contributes to (as `goal_detail` joins it), or None when there is none
-    or the viewer can't see it. Most goals contribute to a goal shared with the organisation,
-    which needs no query (`policies.seen_without_asking`); the others, one.
+    or the viewer can't see it (`policies.can_view_goal`). Most goals contribute to a goal
+    shared with the organisation, which needs no query; the others, one.
 
     As an EXISTS in `goal_detail`, the rule was built and compiled a second time on every goal's
     page: half the time of its query, a sixth of the page's (finding 7)."""
     if goal.parent_id is None:
         return None
-    parent = goal.parent
-    if policies.seen_without_asking(user, parent):
-        return parent
-    return parent if Goal.objects.visible_to(user).filter(pk=parent.pk).exists() else None
+    return goal.parent if policies.can_view_goal(user, goal.parent) else None
 
 
 def level_order(level: str) -> int:
