@@ -634,6 +634,51 @@ def test_the_team_page_shows_each_reports_goals_and_who_has_not_updated(client, 
     assert "Team target" in html
 
 
+def test_the_team_page_counts_only_open_goals_of_reports_who_still_work_here(client, personas):
+    old = timezone.now() - datetime.timedelta(weeks=6)
+    for title in ("Open and forgotten", "Dropped and forgotten", "Achieved and forgotten"):
+        goal = create(personas.peer, title=title)
+        Goal.objects.filter(pk=goal.pk).update(last_update_at=old)
+    Goal.objects.filter(title="Dropped and forgotten").update(status=Goal.Status.DROPPED)
+    Goal.objects.filter(title="Achieved and forgotten").update(
+        status=Goal.Status.ACHIEVED, closed_at=old
+    )
+    # Not in this quarter: a goal of last year counts on last year's page only.
+    last_year = timezone.localdate().year - 1
+    create(
+        personas.employee,
+        title="Last year's goal",
+        period=Goal.Period.YEAR,
+        start_date=datetime.date(last_year, 1, 1),
+        end_date=datetime.date(last_year, 12, 31),
+    )
+    # A report whose last day has passed is not listed, whatever their goals.
+    gone = PersonFactory(
+        first_name="Aad",
+        last_name="Alweg",
+        manager=personas.manager,
+        team=personas.planning,
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    create(gone, title="Goal of someone who left")
+    # Listed by name: Aaron before Piet.
+    early = PersonFactory(
+        first_name="Aaron", last_name="Aalders", manager=personas.manager, team=personas.planning
+    )
+    create(early, title="Never updated")
+
+    client.force_login(personas.manager.user)
+    stale_list = section(html_of(client.get(url("goals:team"))), "stale-heading")
+    assert "Aad Alweg" not in stale_list and "Eva Employee" not in stale_list
+    assert stale_list.index("Aaron Aalders") < stale_list.index("Piet Peer")
+    assert stale_list.count("1 open goal without a recent update") == 2
+    assert f"?owner={early.public_id}&amp;period=" in stale_list
+
+    html = html_of(client.get(url("goals:team"), {"period": str(last_year)}))
+    stale_list = section(html, "stale-heading")
+    assert "Eva Employee" in stale_list and "Piet Peer" not in stale_list
+
+
 def test_the_tree_shows_the_top_and_opens_on_demand(client, personas):
     top = create(personas.hr, level=Goal.Level.ORGANISATION, title="Deliver 98% of parcels on time")
     team_goal = create(
