@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +60,7 @@ from stip.feedback.models import (
     RequestRecipient,
     Round,
 )
+from stip.feedback.templatetags.feedback_tags import reactions_forms
 from stip.goals.models import Goal
 from stip.people import queries as people_queries
 from stip.people.models import Person
@@ -590,9 +592,7 @@ def _reactions(praise: Praise, counts: dict[str, int], mine: set, names: dict) -
             "kind": kind,
             "emoji": emoji,
             "name": names[kind],
-            # As text: the template would localise each of a page's 100 numbers to write
-            # them as they are.
-            "count": str(counts.get(kind, 0)),
+            "count": counts.get(kind, 0),
             "mine": (praise.pk, kind) in mine,
         }
         for kind, emoji in Reaction.Kind.choices
@@ -669,13 +669,16 @@ def praise_react(request: HttpRequest, public_id) -> HttpResponse:
         return HttpResponse(status=400)
     if request.htmx:
         counts, mine = queries.reactions_to([praise.pk], person_of(request.user))
-        context = {
-            "praise": praise,
-            "react_url": reverse("feedback:praise_react", kwargs={"public_id": praise.public_id}),
-            "reactions": _reactions(praise, counts.get(praise.pk, {}), mine, _reaction_names()),
-            "next_url": request.htmx.current_url_abs_path or request.get_full_path(),
-        }
-        return render(request, "feedback/_reactions.html", context)
+        form = reactions_forms(
+            get_token(request), request.htmx.current_url_abs_path or request.get_full_path()
+        )
+        return HttpResponse(
+            form(
+                praise.public_id,
+                reverse("feedback:praise_react", kwargs={"public_id": praise.public_id}),
+                _reactions(praise, counts.get(praise.pk, {}), mine, _reaction_names()),
+            )
+        )
     return redirect(_next_or(request, reverse("feedback:praise")))
 
 

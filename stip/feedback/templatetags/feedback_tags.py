@@ -1,10 +1,23 @@
 """Template helpers for feedback, usable from other apps' templates without importing feedback
-there (`{% load feedback_tags %}`): the home page's "feedback you are asked for" card and the
-praise on a person's profile."""
+there (`{% load feedback_tags %}`): the home page's "feedback you are asked for" card, the
+praise on a person's profile, and the praise cards of the wall and a person's praise tab with
+their reactions.
+
+The praise cards are written here rather than by a template, as `people_tags.person_card` and
+`goals_tags.goal_list`: 25 cards, each including a form of four buttons with eight variables
+each, were two thirds of the wall's time (15 ms for 0.3 ms of SQL). Each value is escaped with
+`rows.escaped` into an f-string; what the cards of a page share (the CSRF field, the translated
+words) is made once a page."""
+
+from collections.abc import Callable
 
 from django import template
+from django.utils.html import linebreaks
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from stip.core.policies import person_of
+from stip.core.rows import escaped
 from stip.feedback.queries import praise_for, requests_to_answer, rounds_to_answer
 
 register = template.Library()
@@ -44,3 +57,78 @@ def praise_received_card(context, person):
         "can_praise": me is not None and me.pk != person.pk and not person.has_left,
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def praise_cards(context, rows: list[dict], next_url: str) -> str:
+    """`<div class="praise-grid">` of a page's praise, from the rows of `views._praise_rows`:
+    who praised whom, the value, the text, the day and the recipient's team, and the reactions
+    (`reactions_forms`), which send the reader back to `next_url` without JavaScript."""
+    praised = escaped(_("praised"))
+    form = reactions_forms(context["csrf_token"], next_url)
+    cards = "".join(_praise_card(row, praised, form) for row in rows)
+    return SafeString(f'<div class="praise-grid">{cards}</div>')
+
+
+def _praise_card(row: dict, praised: str, form: Callable[..., str]) -> str:
+    p = row["praise"]
+    public_id = escaped(p.public_id)
+    value = (
+        f'\n  <p class="praise-value"><span class="badge badge-value">{escaped(p.value.name)}'
+        "</span></p>"
+        if p.value_id is not None
+        else ""
+    )
+    recipient = p.recipient
+    team = f" · {escaped(recipient.team.name)}" if recipient.team_id is not None else ""
+    return (
+        f'\n<article class="praise-card" aria-labelledby="praise-{public_id}">\n'
+        f'  <p class="praise-who" id="praise-{public_id}"><a href="{escaped(row["author_url"])}">'
+        f"{escaped(p.author.full_name)}</a> "
+        f'<span class="praise-arrow" aria-hidden="true">→</span>'
+        f'<span class="visually-hidden">{praised}</span> '
+        f'<a href="{escaped(row["recipient_url"])}">{escaped(recipient.full_name)}</a></p>{value}\n'
+        f'  <div class="prose">{linebreaks(p.text, autoescape=True)}</div>\n'
+        f'  <p class="small muted"><time datetime="{escaped(row["at"])}">{escaped(row["day"])}'
+        f"</time>{team}</p>\n"
+        f"  {form(p.public_id, row['react_url'], row['reactions'])}\n"
+        "</article>"
+    )
+
+
+def reactions_forms(csrf_token: str, next_url: str) -> Callable[..., SafeString]:
+    """The reactions form of each praise of a page: `form(public_id, react_url, reactions)`,
+    `reactions` as `views._reactions` gives them, each a button that shows its count and
+    whether it is the reader's own (`is-mine`, `aria-pressed`). The CSRF field is written as
+    `{% csrf_token %}` writes it, with one token for the page; the page's forms share it and
+    the translated label, made once. The wall's cards and the answer to an htmx reaction
+    both draw their form here."""
+    label = escaped(_("Reactions"))
+    fields = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escaped(csrf_token)}">'
+        f'<input type="hidden" name="next" value="{escaped(next_url)}">'
+    )
+
+    def form(public_id, react_url: str, reactions: list[dict]) -> SafeString:
+        url = escaped(react_url)
+        buttons = "".join(_reaction_button(reaction) for reaction in reactions)
+        return SafeString(
+            f'<form method="post" action="{url}" class="reactions" '
+            f'id="reactions-{escaped(public_id)}" role="group" aria-label="{label}"\n'
+            f'      hx-post="{url}" hx-target="this" hx-swap="outerHTML">{fields}{buttons}\n'
+            "</form>"
+        )
+
+    return form
+
+
+def _reaction_button(reaction: dict) -> str:
+    name = escaped(reaction["name"])
+    mine, pressed = (" is-mine", "true") if reaction["mine"] else ("", "false")
+    return (
+        f'\n  <button type="submit" name="kind" value="{escaped(reaction["kind"])}" '
+        f'class="reaction{mine}" aria-pressed="{pressed}" '
+        f'title="{name}"><span aria-hidden="true">{escaped(reaction["emoji"])}</span>'
+        f'<span class="visually-hidden">{name}</span> '
+        f'<span class="reaction-count">{escaped(reaction["count"])}</span></button>'
+    )
