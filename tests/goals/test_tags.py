@@ -1,7 +1,9 @@
 """The goal helpers that write markup in Python: the progress bar and a short list's goal."""
 
+import datetime
 from decimal import Decimal
 
+from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -79,3 +81,71 @@ def test_a_goal_list_is_its_items_with_the_closed_ones_marked():
     )
     assert "Zorg &amp; co" in listed
     assert goal_list([open_row]) == f'<ul class="goal-list">\n<li>{goal_item(open_row)}</li>\n</ul>'
+
+
+def _table_row(**fields):
+    return Row(
+        {
+            "url": "/goals/1/",
+            "title": "Ship <it>",
+            "badge": "",
+            "kind_label": "Milestone",
+            "visibility": "team",
+            "parent_id": None,
+            "parent_visible": False,
+            "whose": "Eva & co",
+            "whose_url": "/people/eva/",
+            "status": "on_track",
+            "status_label": "On track",
+            "bar": progress_bar(Decimal(40), "on_track"),
+            "due": "31 December 2026",
+            "overdue": False,
+            "last_update_at": None,
+        }
+        | fields
+    )
+
+
+def _table(*rows, **options):
+    return Template(
+        "{% load goals_tags %}{% goal_table_rows goals whose=whose aligned=aligned %}"
+    ).render(Context({"goals": rows, "whose": False, "aligned": False} | options))
+
+
+def test_a_goal_tables_rows_escape_and_show_what_the_list_asks_for():
+    plain = _table(_table_row())
+    assert '<a class="goal-title" href="/goals/1/">Ship &lt;it&gt;</a>' in plain
+    assert '<span class="goal-meta">Milestone</span>' in plain
+    assert '<td><span class="goal-status goal-status-on_track">On track</span></td>' in plain
+    assert '<td class="nowrap">31 December 2026</td>' in plain
+    assert '<span class="muted">never</span>' in plain
+    assert "Eva" not in plain and "Contributes to" not in plain
+
+    whose = _table(_table_row(), _table_row(whose="Planning", whose_url=""), whose=True)
+    assert '<td><a href="/people/eva/">Eva &amp; co</a></td>' in whose
+    assert "<td>Planning</td>" in whose
+    assert whose.count("<tr>") == 2
+
+    moment = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
+    aligned = _table(
+        _table_row(parent_id=7, parent_visible=True, parent_url="/goals/7/", parent_title="A&B"),
+        _table_row(
+            parent_id=8,
+            visibility="private",
+            overdue=True,
+            last_update_at=moment,
+            update_at="2026-11-02T10:30:00+01:00",
+            update_title="2 Nov",
+            update_ago="3 weeks",
+        ),
+        aligned=True,
+    )
+    assert 'Contributes to\n        <a href="/goals/7/">A&amp;B</a>' in aligned
+    assert "<em>a goal you cannot see</em>" in aligned
+    assert '<span class="goal-meta">Milestone · private</span>' in aligned
+    assert '31 December 2026 <span class="badge badge-overdue">overdue</span>' in aligned
+    assert '<time datetime="2026-11-02T10:30:00+01:00" title="2 Nov">3 weeks</time>' in aligned
+    with translation.override("nl"):
+        dutch = _table(_table_row(parent_id=8, visibility="private"), aligned=True)
+    assert "Draagt bij aan\n        <em>een doel dat je niet kunt zien</em>" in dutch
+    assert "Milestone · privé" in dutch and '<span class="muted">nooit</span>' in dutch

@@ -156,6 +156,59 @@ def goal_list(goals, meta: str = "") -> str:
     return SafeString(f'<ul class="goal-list">\n{items}</ul>')
 
 
+@register.simple_tag(takes_context=True)
+def goal_table_rows(context, goals, whose=False, aligned=False, strategic_actions=False) -> str:
+    """The rows of `_goal_table.html`, from the rows of `views._goal_rows`: each goal's linked
+    title and badge, its kind (and "private"), with `aligned` the goal it contributes to, with
+    `whose` its owner or team, its status, bar, due day and last update, and with
+    `strategic_actions` HR's form that marks it strategic (`_strategic_form.html`, drawn as
+    its include would draw it). Written here as `goal_list`: a row's fifteen variables, five
+    `{% if %}`s and its turn of a `{% for %}` cost ~60 µs in the template, the whole of a page's
+    SQL for each few rows (docs/performance.md, finding 7)."""
+    private, never = f" · {escaped(_('private'))}", escaped(_("never"))
+    overdue = f' <span class="badge badge-overdue">{escaped(_("overdue"))}</span>'
+    contributes, unseen = escaped(_("Contributes to")), escaped(_("a goal you cannot see"))
+    form = context.template.engine.get_template("goals/_strategic_form.html")
+    lines = []
+    # Read as the dicts they are (`row.x` is a Python call each).
+    for g in goals:
+        parent = ""
+        if aligned and g["parent_id"]:
+            if g["parent_visible"]:
+                seen = f'<a href="{escaped(g["parent_url"])}">{escaped(g["parent_title"])}</a>'
+            else:
+                seen = f"<em>{unseen}</em>"
+            parent = f'\n      <span class="goal-meta aligned">{contributes}\n        {seen}</span>'
+        owner = ""
+        if whose:
+            owner = escaped(g["whose"])
+            if g["whose_url"]:
+                owner = f'<a href="{escaped(g["whose_url"])}">{owner}</a>'
+            owner = f"\n    <td>{owner}</td>"
+        if g["last_update_at"]:
+            update = (
+                f'<time datetime="{escaped(g["update_at"])}" title="{escaped(g["update_title"])}">'
+                f"{escaped(g['update_ago'])}</time>"
+            )
+        else:
+            update = f'<span class="muted">{never}</span>'
+        actions = ""
+        if strategic_actions:
+            with context.push(g=g):
+                actions = f"\n    <td>{form.render(context)}</td>"
+        lines.append(
+            '  <tr>\n    <td class="goal-cell">\n'
+            f'      <a class="goal-title" href="{escaped(g["url"])}">{escaped(g["title"])}</a>'
+            f'{g["badge"]}\n      <span class="goal-meta">{escaped(g["kind_label"])}'
+            f"{private if g['visibility'] == 'private' else ''}</span>{parent}\n    </td>{owner}\n"
+            f'    <td><span class="goal-status goal-status-{escaped(g["status"])}">'
+            f"{escaped(g['status_label'])}</span></td>\n    <td>{g['bar']}</td>\n"
+            f'    <td class="nowrap">{escaped(g["due"])}{overdue if g["overdue"] else ""}</td>\n'
+            f"    <td>{update}</td>{actions}\n  </tr>\n"
+        )
+    return SafeString("".join(lines))
+
+
 def strategic_badge(goal) -> str:
     """The star HR's strategic goals carry beside their title (with its leading space), or
     nothing. A tag for one goal's page; a list of goals makes it once a row in Python."""
