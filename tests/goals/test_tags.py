@@ -8,7 +8,12 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from stip.core.rows import Row
-from stip.goals.templatetags.goals_tags import goal_item, goal_list, progress_bar
+from stip.goals.templatetags.goals_tags import (
+    goal_item,
+    goal_list,
+    goal_tree_nodes,
+    progress_bar,
+)
 
 
 def test_a_progress_bar_is_coloured_by_status_and_says_its_whole_percent():
@@ -149,3 +154,48 @@ def test_a_goal_tables_rows_escape_and_show_what_the_list_asks_for():
         dutch = _table(_table_row(parent_id=8, visibility="private"), aligned=True)
     assert "Draagt bij aan\n        <em>een doel dat je niet kunt zien</em>" in dutch
     assert "Milestone · privé" in dutch and '<span class="muted">nooit</span>' in dutch
+
+
+def _node(**fields):
+    return Row(
+        {
+            "public_id": "0b1c",
+            "level": "team",
+            "level_label": "Team",
+            "url": "/goals/0b1c/",
+            "title": "Plan <all> routes",
+            "badge": "",
+            "whose": "Planning & co",
+            "due": "31 December 2026",
+            "status": "at_risk",
+            "status_label": "At risk",
+            "bar": progress_bar(Decimal(20), "at_risk"),
+            "visible_children": 0,
+        }
+        | fields
+    )
+
+
+def test_a_tree_node_opens_its_aligned_goals_and_counts_them_up_to_a_limit():
+    leaf = goal_tree_nodes([_node()], 50)
+    assert leaf.startswith('<li role="treeitem">\n  <div class="goal-node">\n')
+    assert '<span class="badge badge-level badge-level-team">Team</span>' in leaf
+    assert '<a class="goal-title" href="/goals/0b1c/">Plan &lt;all&gt; routes</a>' in leaf
+    assert '<span class="goal-meta">Planning &amp; co · 31 December 2026</span>' in leaf
+    assert "button" not in leaf and 'role="group"' not in leaf
+
+    nodes = goal_tree_nodes(
+        [
+            _node(visible_children=1, children_url="/goals/0b1c/children/"),
+            _node(public_id="9f", visible_children=50, children_url="/goals/9f/children/"),
+        ],
+        50,
+    )
+    assert nodes.count('<li role="treeitem" aria-expanded="false">') == 2
+    assert 'hx-get="/goals/0b1c/children/"' in nodes
+    assert 'hx-target="#children-0b1c"' in nodes and 'aria-controls="children-0b1c"' in nodes
+    assert "\n        1 aligned goal\n" in nodes and "\n        50+ aligned goals\n" in nodes
+    assert '<ul role="group" id="children-9f"></ul>' in nodes
+    with translation.override("nl"):
+        dutch = goal_tree_nodes([_node(visible_children=3, children_url="/c/")], 50)
+    assert "\n        3 bijdragende doelen\n" in dutch

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stip.core.rows import dates, escaped
 from stip.goals.models import KeyResult
@@ -165,8 +166,10 @@ def goal_table_rows(context, goals, whose=False, aligned=False, strategic_action
     its include would draw it). Written here as `goal_list`: a row's fifteen variables, five
     `{% if %}`s and its turn of a `{% for %}` cost ~60 µs in the template, the whole of a page's
     SQL for each few rows (docs/performance.md, finding 7)."""
-    private, never = f" · {escaped(_('private'))}", escaped(_("never"))
-    overdue = f' <span class="badge badge-overdue">{escaped(_("overdue"))}</span>'
+    # Translated outside the f-strings, where `makemessages` finds them.
+    private, never, overdue = escaped(_("private")), escaped(_("never")), escaped(_("overdue"))
+    private = f" · {private}"
+    overdue = f' <span class="badge badge-overdue">{overdue}</span>'
     contributes, unseen = escaped(_("Contributes to")), escaped(_("a goal you cannot see"))
     form = context.template.engine.get_template("goals/_strategic_form.html")
     lines = []
@@ -207,6 +210,53 @@ def goal_table_rows(context, goals, whose=False, aligned=False, strategic_action
             f"    <td>{update}</td>{actions}\n  </tr>\n"
         )
     return SafeString("".join(lines))
+
+
+@register.simple_tag
+def goal_tree_nodes(goals, children_counted: int) -> str:
+    """The nodes of one level of the alignment tree, from the rows of `views._goal_rows`: each
+    goal's level, linked title and badge, whose it is and its due day, its status and bar, and
+    for a goal with aligned goals the button that loads them (at most `children_counted`
+    counted, "50+" beyond) with the empty group they fill. Written here as `goal_table_rows`:
+    an include a node, with its nineteen variables and two `{% blocktranslate %}`s, was a third
+    of the tree's time (docs/performance.md, finding 7)."""
+    many = escaped(_("%(counter)s+ aligned goals") % {"counter": children_counted})
+    nodes = []
+    # Read as the dicts they are (`row.x` is a Python call each).
+    for g in goals:
+        public_id, children = escaped(g["public_id"]), g["visible_children"]
+        button = group = expanded = ""
+        if children:
+            if children >= children_counted:
+                count = many
+            else:
+                count = escaped(
+                    ngettext("%(counter)s aligned goal", "%(counter)s aligned goals", children)
+                    % {"counter": children}
+                )
+            button = (
+                '\n      <button type="button" class="org-toggle button button-secondary"\n'
+                f'              hx-get="{escaped(g["children_url"])}"\n'
+                f'              hx-target="#children-{public_id}" hx-swap="innerHTML" '
+                'hx-trigger="click once"\n'
+                f'              aria-controls="children-{public_id}">\n        {count}\n'
+                "      </button>"
+            )
+            group = f'\n  <ul role="group" id="children-{public_id}"></ul>'
+            expanded = ' aria-expanded="false"'
+        nodes.append(
+            f'<li role="treeitem"{expanded}>\n  <div class="goal-node">\n'
+            f'    <span class="badge badge-level badge-level-{escaped(g["level"])}">'
+            f'{escaped(g["level_label"])}</span>\n    <span class="goal-node-main">\n'
+            f'      <a class="goal-title" href="{escaped(g["url"])}">{escaped(g["title"])}</a>'
+            f"{g['badge']}\n"
+            f'      <span class="goal-meta">{escaped(g["whose"])} · {escaped(g["due"])}</span>\n'
+            '    </span>\n    <span class="goal-node-end">\n'
+            f'      <span class="goal-status goal-status-{escaped(g["status"])}">'
+            f"{escaped(g['status_label'])}</span>\n      {g['bar']}{button}\n    </span>\n"
+            f"  </div>{group}\n</li>\n"
+        )
+    return SafeString("".join(nodes))
 
 
 def strategic_badge(goal) -> str:
