@@ -9,10 +9,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from stip.core.rows import Row
 from stip.goals.templatetags.goals_tags import (
+    comment_items,
     goal_item,
     goal_list,
     goal_tree_nodes,
     progress_bar,
+    update_rows,
 )
 
 
@@ -199,3 +201,38 @@ def test_a_tree_node_opens_its_aligned_goals_and_counts_them_up_to_a_limit():
     with translation.override("nl"):
         dutch = goal_tree_nodes([_node(visible_children=3, children_url="/c/")], 50)
     assert "\n        3 bijdragende doelen\n" in dutch
+
+
+def test_a_goals_updates_and_comments_name_their_author_or_someone_who_left():
+    person = {"author_url": "/people/eva/", "author_name": "Eva <E>"}
+    account = {"author_url": "", "author_name": "ops@example.nl"}
+    gone = {"author_url": "", "author_name": ""}
+    update = {"when": "2 Nov 2026", "percent": 40, "status": "at_risk", "status_label": "At risk"}
+    rows = update_rows(
+        [
+            Row(update | person, comment="Line one\nLine <two>"),
+            Row(update | account, comment=""),
+            Row(update | gone, comment=None),
+        ]
+    )
+    assert rows.count("<tr>") == 3
+    assert '<td><a href="/people/eva/">Eva &lt;E&gt;</a></td>' in rows
+    assert "<td>ops@example.nl</td>" in rows
+    assert '<td><span class="muted">someone who left</span></td>' in rows
+    assert "<td>Line one<br>Line &lt;two&gt;</td>" in rows and rows.count("<td>—</td>") == 2
+    assert '<span class="goal-status goal-status-at_risk">At risk</span>' in rows
+    assert '<td class="nowrap">2 Nov 2026</td>\n        <td>' in rows and "<td>40%</td>" in rows
+
+    moment = {"at": "2026-11-02T10:30:00+01:00", "when": "2 November 2026 10:30"}
+    items = comment_items(
+        [Row(moment | person, text="First\n\nSecond & last"), Row(moment | gone, text="Bye")]
+    )
+    assert items.count("<li>") == 2
+    assert (
+        '<p class="comment-meta small"><a href="/people/eva/">Eva &lt;E&gt;</a> · '
+        '<time datetime="2026-11-02T10:30:00+01:00">2 November 2026 10:30</time></p>'
+    ) in items
+    assert '<div class="prose"><p>First</p>\n\n<p>Second &amp; last</p></div>' in items
+    with translation.override("nl"):
+        dutch = comment_items([Row(moment | gone, text="Dag")])
+    assert '<span class="muted">iemand die uit dienst is</span>' in dutch

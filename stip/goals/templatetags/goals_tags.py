@@ -5,9 +5,10 @@ progress chart."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -257,6 +258,51 @@ def goal_tree_nodes(goals, children_counted: int) -> str:
             f"  </div>{group}\n</li>\n"
         )
     return SafeString("".join(nodes))
+
+
+@register.simple_tag
+def update_rows(updates) -> str:
+    """The rows of a goal's progress updates (`_history.html`), from `views._history`: when,
+    who (linked when they are a person here), the percent, the status and the comment."""
+    left = escaped(_("someone who left"))
+    return SafeString(
+        "".join(
+            f'      <tr>\n        <td class="nowrap">{escaped(u["when"])}</td>\n'
+            f"        <td>{_author_of(u, left)}</td>\n"
+            f"        <td>{escaped(u['percent'])}%</td>\n"
+            f'        <td><span class="goal-status goal-status-{escaped(u["status"])}">'
+            f"{escaped(u['status_label'])}</span></td>\n"
+            f"        <td>{linebreaksbr(u['comment'] or '', autoescape=True) or '—'}</td>\n"
+            "      </tr>\n"
+            for u in updates
+        )
+    )
+
+
+@register.simple_tag
+def comment_items(comments) -> str:
+    """A goal's comments (`_comments.html`), from `views._comments`: who and when, then the
+    text in paragraphs."""
+    left = escaped(_("someone who left"))
+    return SafeString(
+        "".join(
+            f'    <li>\n      <p class="comment-meta small">{_author_of(c, left)} · '
+            f'<time datetime="{escaped(c["at"])}">{escaped(c["when"])}</time></p>\n'
+            f'      <div class="prose">{linebreaks(c["text"], autoescape=True)}</div>\n'
+            "    </li>\n"
+            for c in comments
+        )
+    )
+
+
+def _author_of(row, left: str) -> str:
+    """A row's author as `views._author` left them: linked, a name (an account without a
+    person), or someone who left."""
+    if row["author_url"]:
+        return f'<a href="{escaped(row["author_url"])}">{escaped(row["author_name"])}</a>'
+    if row["author_name"]:
+        return escaped(row["author_name"])
+    return f'<span class="muted">{left}</span>'
 
 
 def strategic_badge(goal) -> str:
