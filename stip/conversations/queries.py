@@ -354,7 +354,17 @@ NAME_FIELDS = ("public_id", "first_name", "last_name")
 def overdue_series(user):
     """Active series of mine whose planned 1:1 has passed without being held, with the last
     time the two met ("no 1:1 with Sanne for 6 weeks")."""
-    return _overdue_series().visible_to(user).active().filter(next_date__lt=timezone.localdate())
+    return _overdue(_overdue_series(), user)
+
+
+def overdue_series_rows(user):
+    """`overdue_series` as the home page's card reads it: the series' public id, the two
+    people's ids and names, and when they last met."""
+    return _overdue(_overdue_series_rows(), user)
+
+
+def _overdue(series, user):
+    return series.visible_to(user).active().filter(next_date__lt=timezone.localdate())
 
 
 @reused
@@ -503,33 +513,45 @@ def overview_rows(managers, *, today: datetime.date | None = None):
 # The home page's card and reminders ----------------------------------------------------------
 
 
-def home_upcoming(person: Person):
+def _count_of(queryset, group: str):
+    return Subquery(
+        queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+# The home page's card reads its rows as values (`conversations_tags.conversations_card`):
+# building meetings, series and their two people, and compiling the joins that build them, was
+# half of each query's time for the five rows it shows.
+PAIR_ROW = (
+    "manager_id",
+    "employee_id",
+    "manager__first_name",
+    "manager__last_name",
+    "employee__first_name",
+    "employee__last_name",
+)
+
+
+def home_upcoming(user):
     """My next meetings (this week and the next), with how many check-in questions are still
-    unanswered when I am the employee: one query."""
+    unanswered when I am the employee, as the card's values: each meeting's public id, title,
+    kind, moment, the two people's ids and names and the questions counted. One query."""
     start = start_of_today()
     return (
-        _upcoming()
-        .filter(Q(manager=person) | Q(employee=person))
-        .filter(held_at__isnull=True, scheduled_for__gte=start)
-        .filter(scheduled_for__lt=start + datetime.timedelta(days=14))
+        _upcoming_rows()
+        .visible_to(user)
+        .filter(scheduled_for__gte=start, scheduled_for__lt=start + datetime.timedelta(days=14))
     )
 
 
 @reused
-def _upcoming():
+def _upcoming_rows():
     questions = AgendaItem.objects.filter(meeting=OuterRef("pk"), source=AgendaItem.Source.QUESTION)
     answered = CheckInAnswer.objects.filter(meeting=OuterRef("pk")).exclude(text="")
     return (
-        Meeting.objects.select_related("manager", "employee")
-        # What the home page's card shows: the meeting's title or kind, its moment, and the
-        # two people's names (every column of the three was a third of the card's time).
-        .only(
-            "public_id",
-            "title",
-            "kind",
-            "scheduled_for",
-            *(f"{person}__{field}" for person in ("manager", "employee") for field in NAME_FIELDS),
-        )
+        Meeting.objects.filter(held_at__isnull=True)
+        .values("public_id", "title", "kind", "scheduled_for", *PAIR_ROW)
         .annotate(
             question_total=Coalesce(_count_of(questions, "meeting"), 0),
             answer_total=Coalesce(_count_of(answered, "meeting"), 0),
@@ -538,23 +560,24 @@ def _upcoming():
     )
 
 
-def _count_of(queryset, group: str):
-    return Subquery(
-        queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def overdue_action_items(person: Person, *, today: datetime.date | None = None):
-    today = today or timezone.localdate()
+    """`person`'s open action items past their due day, as the home page's card reads them:
+    the item's text, its due day and its meeting's public id."""
+    return _overdue_item_rows().filter(owner=person, due_date__lt=today or timezone.localdate())
+
+
+@reused
+def _overdue_item_rows():
     return (
         ActionItem.objects.open()
-        .filter(owner=person, due_date__lt=today)
-        # What the home page's card shows: the item, its due day and its meeting's link.
-        .select_related("meeting")
-        .only("text", "due_date", "meeting__public_id")
+        .values("text", "due_date", "meeting__public_id")
         .order_by("due_date", "pk")
     )
+
+
+@reused
+def _overdue_series_rows():
+    return _overdue_series().values("public_id", *PAIR_ROW, "last_held")
 
 
 def meetings_on(day: datetime.date):

@@ -143,20 +143,34 @@ def request_answers(user, request: FeedbackRequest):
 
 
 def requests_to_answer(person: Person):
-    """Open requests waiting for `person`'s answer (the home page shows them)."""
+    """Open requests waiting for `person`'s answer (the home page's card shows them), as the
+    card reads them: values, not requests with their requester and subject built (two thirds of
+    the query's time for its five rows)."""
     return _requests_to_answer().filter(respondent=person, status=RequestRecipient.Status.PENDING)
 
 
 @reused
 def _requests_to_answer():
-    return (
-        RequestRecipient.objects.select_related("request__requester", "request__subject")
-        .only(*(f"request__{column}" for column in REQUEST_ROW))
-        .order_by("request__due_date", "pk")
-    )
+    return RequestRecipient.objects.values(
+        *(
+            f"request__{column}"
+            for column in (
+                "public_id",
+                "question",
+                "due_date",
+                "requester_id",
+                "subject_id",
+                "requester__first_name",
+                "requester__last_name",
+                "subject__first_name",
+                "subject__last_name",
+            )
+        )
+    ).order_by("request__due_date", "pk")
 
 
 def rounds_to_answer(person: Person):
+    """Open 360° rounds `person` has still to answer (the home page's card), as values."""
     return _rounds_to_answer().filter(
         person=person, answered=False, declined=False, round__status=Round.Status.OPEN
     )
@@ -164,17 +178,13 @@ def rounds_to_answer(person: Person):
 
 @reused
 def _rounds_to_answer():
-    return (
-        Participant.objects.select_related("round__subject")
-        .only(
-            "perspective",
-            "round__public_id",
-            "round__closes_on",
-            "round__subject__first_name",
-            "round__subject__last_name",
-        )
-        .order_by("round__closes_on", "pk")
-    )
+    return Participant.objects.values(
+        "perspective",
+        "round__public_id",
+        "round__closes_on",
+        "round__subject__first_name",
+        "round__subject__last_name",
+    ).order_by("round__closes_on", "pk")
 
 
 # What a card of praise shows, on the pages and in the API: every column of the five tables

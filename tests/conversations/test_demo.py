@@ -157,7 +157,7 @@ def test_daan_and_sanne_have_ten_weeks_of_1on1s(today):
     assert items.filter(done_at__isnull=False).count() >= 4
     assert items.filter(done_at__isnull=True).count() >= 3
     overdue = list(queries.overdue_action_items(sanne, today=today))
-    assert [item.text for item in overdue] == ["Offerte SQL-cursus opvragen"]
+    assert [item["text"] for item in overdue] == ["Offerte SQL-cursus opvragen"]
     # Others in Daan's team have their history too.
     others = Meeting.objects.filter(manager=daan, held_at__isnull=False).exclude(employee=sanne)
     assert others.values("employee").distinct().count() == 4
@@ -188,8 +188,10 @@ def test_tomorrows_1on1_carries_the_open_action_items_and_is_on_the_home_card(to
         Context({"request": request})
     )
     assert "Daan Bakker" in html and "Offerte SQL-cursus opvragen" in html
-    [upcoming] = [m for m in queries.home_upcoming(sanne) if m.pk == meeting.pk]
-    assert (upcoming.question_total, upcoming.answer_total) == (3, 1)
+    [upcoming] = [
+        m for m in queries.home_upcoming(sanne.user) if m["public_id"] == meeting.public_id
+    ]
+    assert (upcoming["question_total"], upcoming["answer_total"]) == (3, 1)
 
 
 def test_a_1on1_that_did_not_happen_shows_as_overdue_for_daan(today):

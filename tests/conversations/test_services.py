@@ -380,7 +380,7 @@ def test_overdue_action_items_are_listed_for_their_owner(personas):
         text="Later",
         due_date=timezone.localdate() + datetime.timedelta(days=2),
     )
-    assert [a.text for a in queries.overdue_action_items(personas.employee)] == ["Late"]
+    assert [a["text"] for a in queries.overdue_action_items(personas.employee)] == ["Late"]
     assert list(queries.overdue_action_items(personas.manager)) == []
 
 

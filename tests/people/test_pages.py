@@ -221,8 +221,8 @@ PAGES = [
     ("people:org_chart", {}, {"from": "employee"}, 4),
     # + the parent, count + one page of reports with their report counts.
     ("people:org_chart_children", {"public_id": "manager"}, None, 5),
-    # + me with my manager, my team and my report count, my first reports, my first teammates
-    # (with how many there are, in the same query), the strategic goals card (one query, from
+    # + me with my manager and my team, my first reports and my first teammates (each list
+    # with how many there are, in the same query), the strategic goals card (one query, from
     # the goals app's `strategic_goals_card` tag), the conversations card (three: upcoming
     # meetings, overdue action items, overdue 1:1s; from `conversations_card`) and the feedback
     # card (two, from `feedback_to_answer_card`).

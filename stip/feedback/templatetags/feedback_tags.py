@@ -14,11 +14,15 @@ from collections.abc import Callable
 from django import template
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from stip.core.links import link, url_with_id_of
 from stip.core.policies import person_of
-from stip.core.rows import escaped
+from stip.core.rows import dates, escaped
+from stip.feedback.models import Perspective
 from stip.feedback.queries import praise_for, requests_to_answer, rounds_to_answer
+from stip.people.models import Person
 
 register = template.Library()
 
@@ -26,22 +30,82 @@ ON_HOME = 5
 PRAISE_ON_PROFILE = 5
 
 
-@register.inclusion_tag("feedback/_to_answer_card.html", takes_context=True)
-def feedback_to_answer_card(context, limit: int = ON_HOME):
+@register.simple_tag(takes_context=True)
+def feedback_to_answer_card(context, limit: int = ON_HOME) -> str:
     """Open feedback requests and open 360° questions waiting for the viewer: two queries, at
-    most `limit` rows of each (one more only says that there are more)."""
-    request = context["request"]
-    me = person_of(request.user)
+    most `limit` rows of each (one more only says that there are more). Written here, as the
+    praise cards, from the rows read as values: each row's `{% url %}`, `{% blocktranslate %}`s
+    and filters were most of the card's time on the home page."""
+    me = person_of(context["request"].user)
     if me is None:
-        return {"requests": [], "rounds": []}
+        return ""
     requests = list(requests_to_answer(me)[: limit + 1])
     rounds = list(rounds_to_answer(me)[: limit + 1])
-    return {
-        "requests": requests[:limit],
-        "rounds": rounds[:limit],
-        "more": len(requests) > limit or len(rounds) > limit,
-        "request": request,
-    }
+    if not (requests or rounds):
+        return ""
+    more = ""
+    if len(requests) > limit or len(rounds) > limit:
+        more = (
+            f'\n  <p class="small"><a href="{link("feedback:mine")}">'
+            f"{escaped(_('See everything you are asked for'))}</a></p>"
+        )
+    return SafeString(
+        '\n<section class="card todo-card" aria-labelledby="feedback-todo-heading">\n'
+        f'  <h2 id="feedback-todo-heading">{escaped(_("Feedback you are asked for"))}</h2>\n'
+        f'  <ul class="todo-list">{_request_items(requests[:limit])}'
+        f"{_round_items(rounds[:limit])}\n  </ul>{more}\n</section>\n"
+    )
+
+
+def _request_items(rows: list[dict]) -> str:
+    """The card's requests: who asks (about whom), the question shortened and the day to answer
+    by. As `{% blocktranslate %}` does, the names and the date are escaped into the translated
+    words."""
+    request_url, day = url_with_id_of("feedback:request"), dates("DATE_FORMAT")
+    items = []
+    for r in rows:
+        name = escaped(
+            Person.name_of(r["request__requester__first_name"], r["request__requester__last_name"])
+        )
+        if r["request__requester_id"] != r["request__subject_id"]:
+            subject = Person.name_of(
+                r["request__subject__first_name"], r["request__subject__last_name"]
+            )
+            asks = _("%(name)s asks about %(subject)s") % {
+                "name": name,
+                "subject": escaped(subject),
+            }
+        else:
+            asks = _("%(name)s asks for your feedback") % {"name": name}
+        due = ""
+        if r["request__due_date"]:
+            date = escaped(day(r["request__due_date"]))
+            due = f" · {_('answer by %(date)s') % {'date': date}}"
+        question = escaped(Truncator(r["request__question"]).chars(90))
+        url = request_url(r["request__public_id"])
+        items.append(
+            f'\n    <li>\n      <a href="{url}#answer">{asks}</a>\n'
+            f'      <span class="todo-meta">“{question}”{due}</span>\n    </li>'
+        )
+    return "".join(items)
+
+
+def _round_items(rows: list[dict]) -> str:
+    """The card's 360° rounds: my self-evaluation, or whom the round is about, and its last day."""
+    answer_url, day = url_with_id_of("feedback:round_answer"), dates("DATE_FORMAT")
+    items = []
+    for p in rows:
+        if p["perspective"] == Perspective.SELF:
+            about = escaped(_("Your self-evaluation (360° feedback)"))
+        else:
+            name = Person.name_of(p["round__subject__first_name"], p["round__subject__last_name"])
+            about = _("360° feedback about %(name)s") % {"name": escaped(name)}
+        closes = _("closes on %(date)s") % {"date": escaped(day(p["round__closes_on"]))}
+        items.append(
+            f'\n    <li>\n      <a href="{answer_url(p["round__public_id"])}">{about}</a>\n'
+            f'      <span class="todo-meta">{closes}</span>\n    </li>'
+        )
+    return "".join(items)
 
 
 @register.inclusion_tag("feedback/_praise_received.html", takes_context=True)

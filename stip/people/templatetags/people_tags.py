@@ -1,11 +1,13 @@
 """Template helpers for people (`{% load people_tags %}`), usable from every app's templates."""
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from stip.core.links import url_with_id
+from stip.core.links import url_with_id, url_with_id_of
 from stip.core.rows import escaped
+from stip.people.models import Person
 
 register = template.Library()
 
@@ -19,18 +21,75 @@ def person_card(person, details: bool = True) -> str:
     an include, a `{% url %}` and eight variables each (~40 µs a row; finding 7 in
     docs/performance.md), and with f-strings, each value escaped once (`format_html` was half of
     a card's time). The team is read from `person.team`: select it with the person."""
-    badges = ""
-    if person.is_hr:
-        badges += f' <span class="badge badge-hr">{escaped(_("HR"))}</span>'
-    if not person.is_current:
-        badges += f' <span class="badge badge-left">{escaped(_("Left"))}</span>'
-    meta = ""
-    if details:
-        team = f" · {escaped(person.team.name)}" if person.team_id is not None else ""
-        meta = f'<br><span class="person-meta">{escaped(person.job_title or "—")}{team}</span>'
-    link = url_with_id("people:profile", person.public_id)
+    team = person.team.name if details and person.team_id is not None else None
     return SafeString(
-        f'<div class="person"><span class="avatar" aria-hidden="true">{escaped(person.initials)}'
-        f'</span><span><a class="person-name" href="{link}">{escaped(person.full_name)}</a>'
+        _card(
+            url_with_id("people:profile", person.public_id),
+            person.initials,
+            person.full_name,
+            _badges(person.is_hr, person.is_current),
+            _meta(person.job_title, team) if details else "",
+        )
+    )
+
+
+@register.simple_tag
+def person_cards(people: list[dict]) -> str:
+    """`<ul class="people-list">` of `person_card`s, from rows read as values (the home page's
+    reports and teammates; `person_row_card` names their columns). Reading a dozen people with
+    their teams as models cost as long again as their query."""
+    profile, today = url_with_id_of("people:profile"), timezone.localdate()
+    cards = "".join(f"<li>{_row_card(p, '', profile, today)}</li>" for p in people)
+    return SafeString(f'<ul class="people-list">{cards}</ul>')
+
+
+@register.simple_tag
+def person_row_card(row: dict, prefix: str = "") -> str:
+    """`person_card` of a person read as values: the row's `public_id`, `first_name`,
+    `last_name`, `job_title`, `is_hr`, `is_active`, `end_date`, `team_id` and `team__name`,
+    each named with `prefix` ("manager__" for a person's manager read with them)."""
+    return SafeString(
+        _row_card(row, prefix, url_with_id_of("people:profile"), timezone.localdate())
+    )
+
+
+def _row_card(row: dict, prefix: str, profile, today) -> str:
+    first_name, last_name = row[f"{prefix}first_name"], row[f"{prefix}last_name"]
+    # `Person.is_current` and `Person.has_left`, from the row.
+    end_date = row[f"{prefix}end_date"]
+    current = row[f"{prefix}is_active"] and not (end_date is not None and end_date < today)
+    team = row[f"{prefix}team__name"] if row[f"{prefix}team_id"] is not None else None
+    return _card(
+        profile(row[f"{prefix}public_id"]),
+        _initials(first_name, last_name),
+        Person.name_of(first_name, last_name),
+        _badges(row[f"{prefix}is_hr"], current),
+        _meta(row[f"{prefix}job_title"], team),
+    )
+
+
+def _card(url: str, initials: str, name: str, badges: str, meta: str) -> str:
+    return (
+        f'<div class="person"><span class="avatar" aria-hidden="true">{escaped(initials)}'
+        f'</span><span><a class="person-name" href="{url}">{escaped(name)}</a>'
         f"{badges}{meta}</span></div>"
     )
+
+
+def _badges(is_hr: bool, is_current: bool) -> str:
+    badges = ""
+    if is_hr:
+        badges += f' <span class="badge badge-hr">{escaped(_("HR"))}</span>'
+    if not is_current:
+        badges += f' <span class="badge badge-left">{escaped(_("Left"))}</span>'
+    return badges
+
+
+def _meta(job_title: str, team: str | None) -> str:
+    team = f" · {escaped(team)}" if team is not None else ""
+    return f'<br><span class="person-meta">{escaped(job_title or "—")}{team}</span>'
+
+
+def _initials(first_name: str, last_name: str) -> str:
+    """`Person.initials` of a row's names."""
+    return (first_name[:1] + last_name.split()[-1][:1]).upper() if last_name else ""
