@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import F, Q
@@ -202,13 +204,21 @@ class Person(PublicModel):
 
     @property
     def initials(self) -> str:
-        return (
-            (self.first_name[:1] + self.last_name.split()[-1][:1]).upper() if self.last_name else ""
-        )
+        return self.initials_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def initials_of(first_name: str, last_name: str) -> str:
+        """A person's initials from their names (`initials`, for rows read as values)."""
+        return (first_name[:1] + last_name.split()[-1][:1]).upper() if last_name else ""
 
     @property
     def has_left(self) -> bool:
-        return self.end_date is not None and self.end_date < timezone.localdate()
+        return self.left_by(self.end_date, timezone.localdate())
+
+    @staticmethod
+    def left_by(end_date: datetime.date | None, today: datetime.date) -> bool:
+        """Whether someone with this last day has left by `today` (`has_left`, for rows)."""
+        return end_date is not None and end_date < today
 
     @property
     def is_current(self) -> bool:

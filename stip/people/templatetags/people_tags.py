@@ -55,13 +55,12 @@ def person_row_card(row: dict, prefix: str = "") -> str:
 
 def _row_card(row: dict, prefix: str, profile, today) -> str:
     first_name, last_name = row[f"{prefix}first_name"], row[f"{prefix}last_name"]
-    # `Person.is_current` and `Person.has_left`, from the row.
-    end_date = row[f"{prefix}end_date"]
-    current = row[f"{prefix}is_active"] and not (end_date is not None and end_date < today)
+    # `Person.is_current`, from the row.
+    current = row[f"{prefix}is_active"] and not Person.left_by(row[f"{prefix}end_date"], today)
     team = row[f"{prefix}team__name"] if row[f"{prefix}team_id"] is not None else None
     return _card(
         profile(row[f"{prefix}public_id"]),
-        _initials(first_name, last_name),
+        Person.initials_of(first_name, last_name),
         Person.name_of(first_name, last_name),
         _badges(row[f"{prefix}is_hr"], current),
         _meta(row[f"{prefix}job_title"], team),
@@ -88,8 +87,3 @@ def _badges(is_hr: bool, is_current: bool) -> str:
 def _meta(job_title: str, team: str | None) -> str:
     team = f" · {escaped(team)}" if team is not None else ""
     return f'<br><span class="person-meta">{escaped(job_title or "—")}{team}</span>'
-
-
-def _initials(first_name: str, last_name: str) -> str:
-    """`Person.initials` of a row's names."""
-    return (first_name[:1] + last_name.split()[-1][:1]).upper() if last_name else ""
