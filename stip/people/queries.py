@@ -9,6 +9,19 @@ from stip.people.models import Person, Team
 ORG_CHART_PAGE = 50
 # What a link to someone reads: their id and name.
 NAME_FIELDS = ("public_id", "first_name", "last_name")
+# What a person's card reads of them when they are read as values
+# (`people_tags.person_row_card` and `person_cards`).
+CARD_VALUES = (
+    "public_id",
+    "first_name",
+    "last_name",
+    "job_title",
+    "is_hr",
+    "is_active",
+    "end_date",
+    "team_id",
+    "team__name",
+)
 
 
 def people_search(queryset, *, q: str = "", team: Team | None = None, job_title: str = ""):

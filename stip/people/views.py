@@ -72,20 +72,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "people/home.html", context)
 
 
-# What `people_tags.person_cards` reads of a person.
-CARD_ROW = (
-    "public_id",
-    "first_name",
-    "last_name",
-    "job_title",
-    "is_hr",
-    "is_active",
-    "end_date",
-    "team_id",
-    "team__name",
-)
-
-
 @reused
 def _home_me():
     """What the home page shows of me (my name, job and team) and my manager's card
@@ -96,7 +82,7 @@ def _home_me():
         "job_title",
         "team_id",
         "manager_id",
-        *(f"manager__{column}" for column in CARD_ROW),
+        *(f"manager__{column}" for column in queries.CARD_VALUES),
         team_name=F("team__name"),
         team_public_id=F("team__public_id"),
     )
@@ -108,7 +94,7 @@ def _counted_card_rows():
     many the request's filters find in all. Who is current is asked of each request's copy: it
     depends on the day."""
     return (
-        Person.objects.values(*CARD_ROW)
+        Person.objects.values(*queries.CARD_VALUES)
         .annotate(in_all=Window(Count("pk")))
         .order_by("last_name", "first_name", "pk")
     )
