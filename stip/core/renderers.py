@@ -10,6 +10,7 @@ character: tests/core/test_renderers.py renders each both ways. Each value is es
 `rows.escaped` into an f-string: `format_html` per attribute was a fifth of a conversation's
 page (its text areas)."""
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
 from django.utils.safestring import SafeString
@@ -53,6 +54,50 @@ class FormRenderer(TemplatesSetting):
         return super().render(template_name, context, request=request)
 
 
+def control(bound, errors=None) -> str:
+    """`str(bound)`, a bound field's control, for one that `input_tag` or `select_tag` writes:
+    the attributes that `BoundField.build_widget_attrs` adds to the widget's (`required`,
+    `aria-invalid`, `aria-describedby` naming the help and the errors, the id), in its order,
+    and the widget's own context. `as_widget` took 8 µs a field to work them out, mostly
+    making an empty list of errors three times and the id four; the goal form has 40 fields.
+    `errors` are the field's, when the caller has them already. Any other field, and one
+    disabled or localised, is drawn by Django."""
+    field = bound.field
+    widget = field.widget
+    template = widget.template_name
+    if template in INPUT_TEMPLATES:
+        write = input_tag
+    elif template == SELECT_TEMPLATE and not widget.allow_multiple_selected:
+        write = select_tag
+    else:
+        return str(bound)
+    form = bound.form
+    if field.disabled or field.localize or not isinstance(form.renderer, FormRenderer):
+        return str(bound)
+    if errors is None:
+        errors = bound.errors
+    attrs = {}
+    required = field.required and form.use_required_attribute
+    if required and widget.use_required_attribute(bound.initial):
+        attrs["required"] = True
+    hidden = widget.is_hidden
+    if errors and not hidden:
+        attrs["aria-invalid"] = "true"
+    auto_id = bound.auto_id
+    if not widget.use_fieldset and not widget.attrs.get("aria-describedby"):
+        described = []
+        if auto_id and not hidden:
+            if field.help_text:
+                described.append(f"{auto_id}_helptext")
+            if errors:
+                described.append(f"{auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", auto_id)
+    return SafeString(write(widget.get_context(bound.html_name, bound.value(), attrs)["widget"]))
+
+
 def input_tag(widget: dict) -> str:
     """`django/forms/widgets/input.html`: the type, the name, the value unless it is None, then
     the attributes as `attrs.html` writes them."""
@@ -89,6 +134,28 @@ def select_tag(widget: dict) -> str:
         f'<select name="{escaped(widget["name"])}"{attributes(widget["attrs"])}>'
         f"{''.join(lines)}\n</select>"
     )
+
+
+class Select(forms.Select):
+    """A select whose options are made only for `select_tag`, which reads their value, label
+    and whether it is chosen: Django's `create_option` makes a dict of ten for each, which
+    for the goal form's 130 people to choose from took 0.2 ms. Choices in groups are made as
+    Django makes them."""
+
+    def optgroups(self, name, value, attrs=None):
+        choices = list(self.choices)
+        if any(isinstance(label, list | tuple) for _value, label in choices):
+            return super().optgroups(name, value, attrs)
+        groups, chosen = [], False
+        for index, (option_value, label) in enumerate(choices):
+            option_value = "" if option_value is None else option_value
+            # As Django's: the first option whose value is among the values is selected.
+            selected = not chosen and str(option_value) in value
+            chosen |= selected
+            groups.append(
+                (None, [{"value": option_value, "label": label, "selected": selected}], index)
+            )
+        return groups
 
 
 TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"

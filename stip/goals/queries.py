@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -13,8 +12,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
     Window,
 )
 from django.utils import timezone
@@ -229,17 +226,6 @@ def mark_parent_visibility(goals: list[Goal], user) -> list[Goal]:
     for goal in goals:
         goal.parent_visible = goal.parent_id in visible
     return goals
-
-
-# Organisation, team, personal: the order of the tree's levels (the values sort otherwise).
-# The goal pickers sort by it; the tree sorts by the column `Goal.level_rank`, which an index
-# can serve.
-LEVEL_RANK = Case(
-    When(level=Goal.Level.ORGANISATION, then=Value(0)),
-    When(level=Goal.Level.TEAM, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 def tree_roots(user, *, period: PeriodChoice):
