@@ -57,7 +57,7 @@ from stip.conversations.templatetags.conversations_tags import meeting_title
 from stip.core import paging
 from stip.core.links import url_with_id_of
 from stip.core.policies import is_hr, person_of
-from stip.core.rows import labels
+from stip.core.rows import dates, labels
 from stip.goals.forms import apply_errors
 from stip.goals.models import Goal
 from stip.people.models import Person
@@ -496,17 +496,18 @@ def _uuid(raw):
 
 
 def _agenda_context(request, meeting, items=None, form=None) -> dict:
-    items = queries.agenda_of(meeting) if items is None else items
+    items = queries.agenda_rows_of(meeting) if items is None else items
     groups = {"manual": [], "goal": [], "strategic_goal": [], "question": []}
     for item in items:
-        key = "goal" if item.source == AgendaItem.Source.GOAL_CHANGED else item.source
-        groups[key].append(item)
+        source = item["source"]
+        groups["goal" if source == AgendaItem.Source.GOAL_CHANGED else source].append(item)
     can_edit = policies.can_edit_agenda(request.user, meeting)
+    _agenda_rows(meeting, [groups["manual"], groups["goal"], groups["strategic_goal"]])
     return {
         "meeting": meeting,
-        "talking_points": _agenda_rows(meeting, groups["manual"]),
-        "goal_items": _agenda_rows(meeting, groups["goal"]),
-        "strategic_items": _agenda_rows(meeting, groups["strategic_goal"]),
+        "talking_points": groups["manual"],
+        "goal_items": groups["goal"],
+        "strategic_items": groups["strategic_goal"],
         "question_items": groups["question"],
         "agenda_form": form or AgendaItemForm(),
         "can_edit_agenda": can_edit,
@@ -557,7 +558,7 @@ def _private_context(request, meeting, form=None, saved=False) -> dict:
 
 
 def _actions_context(request, meeting, form=None) -> dict:
-    items = list(queries.action_items_for(meeting)[: queries.ACTIONS_SHOWN + 1])
+    items = list(queries.action_item_rows(meeting)[: queries.ACTIONS_SHOWN + 1])
     return {
         "meeting": meeting,
         "action_items": _action_rows(meeting, items[: queries.ACTIONS_SHOWN]),
@@ -567,67 +568,100 @@ def _actions_context(request, meeting, form=None) -> dict:
     }
 
 
-def _agenda_rows(meeting, items: list) -> list:
-    """Agenda items with what their row says, made once a list: their three links, the labels
-    of their buttons, their goal's link and status. An include a row with three `{% url %}`s
-    and four `{% blocktranslate %}`s was a third of a conversation's page."""
+def _agenda_rows(meeting, lists: list[list[dict]]) -> None:
+    """The agenda's rows (`queries.agenda_rows_of`) with what `conversations_tags.agenda_items`
+    writes of each that the row does not hold: its three links, the labels of its buttons
+    (translated once a page), its goal's link and status, its author's name. An include a row
+    with three `{% url %}`s and four `{% blocktranslate %}`s was a third of a conversation's
+    page."""
+    if not any(lists):
+        return
     item_url = functools.partial(url_with_id_of, id_name="item_id", public_id=meeting.public_id)
     discussed_url = item_url("conversations:agenda_discussed")
     move_url = item_url("conversations:agenda_move")
     remove_url = item_url("conversations:agenda_remove")
     goal_url = url_with_id_of("goals:detail")
     statuses = labels(Goal.Status)
-    for item in items:
-        words = {"text": item.text}
-        item.discussed_url = discussed_url(item.public_id)
-        item.move_url = move_url(item.public_id)
-        item.remove_url = remove_url(item.public_id)
-        item.discussed_label = _("Discussed: “%(text)s”") % words
-        item.up_label = _("Move “%(text)s” up") % words
-        item.down_label = _("Move “%(text)s” down") % words
-        item.remove_label = _("Remove “%(text)s”") % words
-        if item.goal_id:
-            item.goal_url = goal_url(item.goal.public_id)
-            item.goal_status_label = statuses[item.goal.status]
-    return items
+    discussed, up, down, remove = (
+        _("Discussed: “%(text)s”"),
+        _("Move “%(text)s” up"),
+        _("Move “%(text)s” down"),
+        _("Remove “%(text)s”"),
+    )
+    for items in lists:
+        for item in items:
+            words = {"text": item["text"]}
+            public_id = item["public_id"]
+            item["discussed_url"] = discussed_url(public_id)
+            item["move_url"] = move_url(public_id)
+            item["remove_url"] = remove_url(public_id)
+            item["discussed_label"] = discussed % words
+            item["up_label"] = up % words
+            item["down_label"] = down % words
+            item["remove_label"] = remove % words
+            if item["goal_id"]:
+                item["goal_url"] = goal_url(item["goal__public_id"])
+                item["goal_status_label"] = statuses[item["goal__status"]]
+            first_name = item["author__person__first_name"]
+            item["author_name"] = (
+                None
+                if first_name is None
+                else Person.name_of(first_name, item["author__person__last_name"])
+            )
 
 
-def _action_rows(meeting, items: list) -> list:
-    """Action items with what their row says, made once a list: the link that ticks one off
-    (reversed once, each item's id put in its place) and the words around its dates. A row's
-    `{% url %}`, three `{% blocktranslate %}`s and three `date` filters were most of a
-    conversation's page (finding 7 in docs/performance.md)."""
+def _action_rows(meeting, items: list[dict]) -> list[dict]:
+    """Action items (`queries.action_item_rows`) with what `conversations_tags.action_items`
+    writes of each: the link that ticks one off and the words around its dates, each day
+    written once. A row's `{% url %}`, three `{% blocktranslate %}`s and three `date` filters
+    were most of a conversation's page (finding 7 in docs/performance.md)."""
+    if not items:
+        return items
     done_url = url_with_id_of(
         "conversations:action_done", id_name="item_id", public_id=meeting.public_id
     )
     today = timezone.localdate()
+    day = dates("DATE_FORMAT")
+    done_label, due, carried, done = (
+        _("Done: “%(text)s”"),
+        _("due %(date)s"),
+        _("carried over from %(date)s"),
+        _("done %(date)s"),
+    )
     for item in items:
-        item.done_url = done_url(item.public_id)
-        item.done_label = _("Done: “%(text)s”") % {"text": item.text}
-        item.due_text = item.carried_text = item.done_text = ""
-        item.overdue = False
-        if item.due_date:
-            item.due_text = _("due %(date)s") % {"date": date_format(item.due_date, "DATE_FORMAT")}
-            item.overdue = not item.done_at and item.due_date < today
-        if item.carried:
-            day = date_format(timezone.localtime(item.meeting.scheduled_for), "DATE_FORMAT")
-            item.carried_text = _("carried over from %(date)s") % {"date": day}
-        if item.done_at:
-            day = date_format(timezone.localtime(item.done_at), "DATE_FORMAT")
-            item.done_text = _("done %(date)s") % {"date": day}
+        item["done_url"] = done_url(item["public_id"])
+        item["done_label"] = done_label % {"text": item["text"]}
+        item["owner_name"] = Person.name_of(item["owner__first_name"], item["owner__last_name"])
+        item["due_text"] = item["carried_text"] = item["done_text"] = ""
+        item["overdue"] = False
+        if item["due_date"]:
+            item["due_text"] = due % {"date": day(item["due_date"])}
+            item["overdue"] = not item["done_at"] and item["due_date"] < today
+        if item["carried"]:
+            scheduled = timezone.localtime(item["meeting__scheduled_for"]).date()
+            item["carried_text"] = carried % {"date": day(scheduled)}
+        if item["done_at"]:
+            item["done_text"] = done % {"date": day(timezone.localtime(item["done_at"]).date())}
     return items
 
 
 def _render_meeting(request: HttpRequest, meeting: Meeting, **overrides) -> HttpResponse:
     me = person_of(request.user)
-    items = queries.agenda_of(meeting)
+    items = queries.agenda_rows_of(meeting)
+    today = timezone.localdate()
+    # Its day and time as the `date` and `time` filters wrote them, once for the page.
+    scheduled = timezone.localtime(meeting.scheduled_for)
     context = {
         "tab": "mine",
         "other": _other(meeting, me),
         "i_am_manager": me.pk == meeting.manager_id,
         "can_change": policies.can_change_meeting(request.user, meeting),
-        "today": timezone.localdate(),
-        "tomorrow": timezone.localdate() + datetime.timedelta(days=1),
+        "today": today,
+        "tomorrow": today + datetime.timedelta(days=1),
+        "scheduled_day": scheduled.date(),
+        "scheduled_at": scheduled.isoformat(),
+        "scheduled_on": date_format(scheduled, "DATE_FORMAT"),
+        "scheduled_time": time_format(scheduled, "TIME_FORMAT"),
     }
     context |= _agenda_context(request, meeting, items, form=overrides.get("agenda_form"))
     context |= _checkin_context(request, meeting, items, form=overrides.get("checkin_form"))
@@ -645,7 +679,11 @@ def _render_meeting(request: HttpRequest, meeting: Meeting, **overrides) -> Http
 
 @login_required
 def meeting_detail(request: HttpRequest, public_id) -> HttpResponse:
-    return _render_meeting(request, _meeting(request, public_id))
+    try:
+        meeting = queries.meeting_page(request.user, public_id)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    return _render_meeting(request, meeting)
 
 
 @login_required

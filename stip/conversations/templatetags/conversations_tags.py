@@ -1,6 +1,7 @@
 """Template helpers for conversations, usable from other apps' templates without importing
 conversations there (`{% load conversations_tags %}`): the home page's card with what is coming
-up and what is overdue, a meeting's title, and the report text's quoted passages."""
+up and what is overdue, a meeting's title, the rows of a meeting's agenda and action items, and
+the report text's quoted passages."""
 
 import datetime
 
@@ -41,23 +42,29 @@ def conversations_card(context) -> str:
     if not (upcoming or items or series):
         return ""
     today = timezone.localdate()
-    overdue = f'<span class="badge badge-overdue">{escaped(_("overdue"))}</span>'
+    # The words are translated outside the f-strings, where `makemessages` finds them.
+    overdue = escaped(_("overdue"))
+    overdue = f'<span class="badge badge-overdue">{overdue}</span>'
     meeting_url = url_with_id_of("conversations:meeting")
+    heading = escaped(_("Conversations"))
     parts = [
         '\n<section class="card conv-card" aria-labelledby="conv-card-heading">\n'
-        f'  <h2 id="conv-card-heading">{escaped(_("Conversations"))}</h2>'
+        f'  <h2 id="conv-card-heading">{heading}</h2>'
     ]
     if series:
         parts.append(_series_list(series, person.pk, today, overdue))
     if upcoming:
-        parts.append(f"\n  <h3>{escaped(_('Coming up'))}</h3>")
+        coming = escaped(_("Coming up"))
+        parts.append(f"\n  <h3>{coming}</h3>")
         parts.append(_upcoming_list(upcoming, person.pk, today, meeting_url))
     if items:
-        parts.append(f"\n  <h3>{escaped(_('Your overdue action items'))}</h3>")
+        late = escaped(_("Your overdue action items"))
+        parts.append(f"\n  <h3>{late}</h3>")
         parts.append(_items_list(items, meeting_url, overdue))
+    everything = escaped(_("All conversations"))
     parts.append(
-        f'\n  <p class="small"><a href="{link("conversations:mine")}">'
-        f"{escaped(_('All conversations'))}</a></p>\n</section>\n"
+        f'\n  <p class="small"><a href="{link("conversations:mine")}">{everything}</a></p>'
+        "\n</section>\n"
     )
     return SafeString("".join(parts))
 
@@ -105,15 +112,16 @@ def _series_list(series: list[dict], me: int, today: datetime.date, overdue: str
 def _upcoming_list(meetings: list[dict], me: int, today: datetime.date, meeting_url) -> str:
     tomorrow = today + datetime.timedelta(days=1)
     day, time = dates("DATE_FORMAT"), dates("TIME_FORMAT")
+    today_word, tomorrow_word = escaped(_("today")), escaped(_("tomorrow"))
     lines = []
     for m in meetings:
         url = meeting_url(m["public_id"])
         title = _title_of(m["title"], m["kind"], _other(m, me))
         local = timezone.localtime(m["scheduled_for"])
         if local.date() == today:
-            when = f"{escaped(_('today'))}, {escaped(time(local))}"
+            when = f"{today_word}, {escaped(time(local))}"
         elif local.date() == tomorrow:
-            when = f"<strong>{escaped(_('tomorrow'))}</strong>, {escaped(time(local))}"
+            when = f"<strong>{tomorrow_word}</strong>, {escaped(time(local))}"
         else:
             when = (
                 f'<time datetime="{escaped(local.isoformat())}">{escaped(day(local))}, '
@@ -170,3 +178,146 @@ def report_blocks(text: str) -> list[tuple[str, str]]:
         else:
             blocks.append((kind, [content]))
     return [(kind, "\n".join(lines)) for kind, lines in blocks if kind != "break"]
+
+
+# The meeting page's lists ---------------------------------------------------------------------
+
+
+def _csrf_field(context) -> str:
+    """The CSRF field as `{% csrf_token %}` writes it, for the forms of a list's rows."""
+    token = context.get("csrf_token")
+    # Django's stand-in for a request without a token, not a password.
+    if not token or token == "NOTPROVIDED":  # noqa: S105
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escaped(token)}">'
+
+
+@register.simple_tag(takes_context=True)
+def agenda_items(context, items: list[dict]) -> str:
+    """The `<li>`s of one of a meeting's agenda lists, from the rows of `views._agenda_rows`:
+    the button that ticks an item off (or its tick), its text (linked to its goal), its goal's
+    status, who added a talking point, and for who may edit the agenda the buttons that move
+    it (the first cannot go up, the last not down) and remove their own talking point. Written
+    here as `goals_tags.goal_table_rows`: an include a row was a third of the page."""
+    csrf = _csrf_field(context)
+    can_mark, can_edit = context["can_mark_discussed"], context["can_edit_agenda"]
+    user_id = context["user_id"]
+    # Translated outside the f-strings, where `makemessages` finds them.
+    discussed_tick, changed = escaped(_("Discussed")), escaped(_("status changed"))
+    discussed, left = escaped(_("discussed")), escaped(_("someone who left"))
+    last = len(items) - 1
+    lines = []
+    for index, item in enumerate(items):
+        is_discussed = bool(item["discussed_at"])
+        if can_mark:
+            url = escaped(item["discussed_url"])
+            value, pressed = ("0", "true") if is_discussed else ("1", "false")
+            tick = (
+                f'\n  <form method="post" action="{url}" class="inline"\n'
+                f'        hx-post="{url}" hx-target="#agenda" hx-swap="outerHTML">{csrf}\n'
+                f'    <input type="hidden" name="discussed" value="{value}">\n'
+                f'    <button type="submit" class="tick" aria-pressed="{pressed}">\n'
+                '      <span aria-hidden="true">✓</span><span class="visually-hidden">'
+                f"{escaped(item['discussed_label'])}</span>\n"
+                "    </button>\n  </form>\n  "
+            )
+        elif is_discussed:
+            tick = f'\n  <span class="tick" aria-label="{discussed_tick}">✓</span>\n  '
+        else:
+            tick = "\n  \n  "
+        text = escaped(item["text"])
+        source = item["source"]
+        if item["goal_id"]:
+            text = f'<a href="{escaped(item["goal_url"])}">{text}</a>'
+        badge = (
+            f' <span class="badge badge-changed">{changed}</span>'
+            if source == "goal_changed"
+            else ""
+        )
+        status = ""
+        if item["goal_id"] and source != "strategic_goal":
+            status = (
+                f' <span class="goal-status goal-status-{escaped(item["goal__status"])}">'
+                f"{escaped(item['goal_status_label'])}</span>"
+            )
+        meta = ""
+        if source == "manual":
+            name = left if item["author_name"] is None else escaped(item["author_name"])
+            meta = (
+                f'<span class="goal-meta">{name}{f" · {discussed}" if is_discussed else ""}</span>'
+            )
+        elif is_discussed:
+            meta = f'<span class="goal-meta">{discussed}</span>'
+        tools = ""
+        if can_edit:
+            url = escaped(item["move_url"])
+            first = " disabled" if index == 0 else ""
+            final = " disabled" if index == last else ""
+            remove = ""
+            if source == "manual" and item["author_id"] == user_id:
+                remove_url = escaped(item["remove_url"])
+                remove = (
+                    f'\n    <form method="post" action="{remove_url}" class="inline"\n'
+                    f'          hx-post="{remove_url}" hx-target="#agenda" hx-swap="outerHTML">'
+                    f'{csrf}\n      <button type="submit" class="icon-button">'
+                    '<span aria-hidden="true">×</span><span class="visually-hidden">'
+                    f"{escaped(item['remove_label'])}</span></button>\n    </form>"
+                )
+            tools = (
+                '\n  <span class="agenda-tools">\n'
+                f'    <form method="post" action="{url}" class="inline"\n'
+                f'          hx-post="{url}" hx-target="#agenda" hx-swap="outerHTML">{csrf}\n'
+                '      <button type="submit" name="direction" value="up" class="icon-button"'
+                f'{first}><span aria-hidden="true">↑</span><span class="visually-hidden">'
+                f"{escaped(item['up_label'])}</span></button>\n"
+                '      <button type="submit" name="direction" value="down" class="icon-button"'
+                f'{final}><span aria-hidden="true">↓</span><span class="visually-hidden">'
+                f"{escaped(item['down_label'])}</span></button>\n    </form>{remove}\n  </span>"
+            )
+        lines.append(
+            f'<li class="agenda-item{" is-discussed" if is_discussed else ""}">{tick}'
+            f'<span class="agenda-text">\n    {text}\n    {badge}\n    {status}\n    {meta}\n'
+            f"  </span>{tools}\n</li>\n"
+        )
+    return SafeString("".join(lines))
+
+
+@register.simple_tag(takes_context=True)
+def action_items(context, items: list[dict]) -> str:
+    """The `<li>`s of a meeting's action items, from the rows of `views._action_rows`: for who
+    may write, the button that ticks one off (or reopens it); its text, owner, due day (and
+    whether it is overdue), the meeting it was carried over from and the day it was done."""
+    can_write = context["can_write"]
+    csrf = _csrf_field(context) if can_write else ""
+    # Translated outside the f-string, where `makemessages` finds it.
+    overdue = escaped(_("overdue"))
+    overdue = f' <span class="badge badge-overdue">{overdue}</span>'
+    lines = []
+    for a in items:
+        done = bool(a["done_at"])
+        tick = ""
+        if can_write:
+            url = escaped(a["done_url"])
+            value, pressed = ("0", "true") if done else ("1", "false")
+            tick = (
+                f'\n      <form method="post" action="{url}" class="inline"\n'
+                f'            hx-post="{url}" hx-target="#actions" hx-swap="outerHTML">{csrf}\n'
+                f'        <input type="hidden" name="done" value="{value}">\n'
+                f'        <button type="submit" class="tick" aria-pressed="{pressed}">\n'
+                '          <span aria-hidden="true">✓</span><span class="visually-hidden">'
+                f"{escaped(a['done_label'])}</span>\n        </button>\n      </form>"
+            )
+        due = ""
+        if a["due_text"]:
+            due = f" · {escaped(a['due_text'])}{overdue if a['overdue'] else ''}"
+        carried = ""
+        if a["carried_text"]:
+            carried = f' · <span class="carried">{escaped(a["carried_text"])}</span>'
+        done_text = f" · {escaped(a['done_text'])}" if a["done_text"] else ""
+        lines.append(
+            f'\n    <li class="{"is-done" if done else ""}">{tick}\n'
+            f'      <span class="agenda-text">{escaped(a["text"])}\n'
+            f'        <span class="goal-meta">{escaped(a["owner_name"])}{due}\n'
+            f"        {carried}\n        {done_text}</span>\n      </span>\n    </li>"
+        )
+    return SafeString("".join(lines))
