@@ -109,6 +109,7 @@ def picker(field, picker, url, placeholder, include="", trigger="", help_text=""
     name, errors = escaped(field.html_name), field.errors
     label = escaped(field.label)
     search = _("%(label)s: search") % {"label": label}
+    search_button = _("Search")
     invalid = described = listed = ""
     if errors:
         invalid, described = " field-error", f' aria-describedby="{name}_error"'
@@ -131,7 +132,7 @@ def picker(field, picker, url, placeholder, include="", trigger="", help_text=""
         f'           hx-include="this, #{name}-options{include}" hx-target="#{name}-options"'
         ' hx-sync="this:replace">\n'
         f'    <noscript><button type="submit" name="search" value="{name}"'
-        f' class="button button-secondary">{_("Search")}</button></noscript>\n'
+        f' class="button button-secondary">{search_button}</button></noscript>\n'
         "  </div>\n"
         f'  <div id="{name}-options" class="picker-options" aria-live="polite">'
         f"{picker_options(picker)}\n</div>\n"

@@ -45,13 +45,12 @@ def feedback_to_answer_card(context, limit: int = ON_HOME) -> str:
         return ""
     more = ""
     if len(requests) > limit or len(rounds) > limit:
-        more = (
-            f'\n  <p class="small"><a href="{link("feedback:mine")}">'
-            f"{escaped(_('See everything you are asked for'))}</a></p>"
-        )
+        everything = escaped(_("See everything you are asked for"))
+        more = f'\n  <p class="small"><a href="{link("feedback:mine")}">{everything}</a></p>'
+    heading = escaped(_("Feedback you are asked for"))
     return SafeString(
         '\n<section class="card todo-card" aria-labelledby="feedback-todo-heading">\n'
-        f'  <h2 id="feedback-todo-heading">{escaped(_("Feedback you are asked for"))}</h2>\n'
+        f'  <h2 id="feedback-todo-heading">{heading}</h2>\n'
         f'  <ul class="todo-list">{_request_items(requests[:limit])}'
         f"{_round_items(rounds[:limit])}\n  </ul>{more}\n</section>\n"
     )
@@ -80,7 +79,7 @@ def _request_items(rows: list[dict]) -> str:
         due = ""
         if r["request__due_date"]:
             date = escaped(day(r["request__due_date"]))
-            due = f" · {_('answer by %(date)s') % {'date': date}}"
+            due = " · " + _("answer by %(date)s") % {"date": date}
         question = escaped(Truncator(r["request__question"]).chars(90))
         url = request_url(r["request__public_id"])
         items.append(

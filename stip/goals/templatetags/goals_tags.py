@@ -78,13 +78,12 @@ def strategic_goals_card(context) -> str:
         )
     more = ""
     if len(goals) > STRATEGIC_ON_HOME:
-        more = (
-            f'\n  <p class="small"><a href="{link("goals:organisation")}">'
-            f"{escaped(_('All organisation goals'))}</a></p>"
-        )
+        all_goals = escaped(_("All organisation goals"))
+        more = f'\n  <p class="small"><a href="{link("goals:organisation")}">{all_goals}</a></p>'
+    heading = escaped(_("Strategic goals"))
     return SafeString(
         '\n<section class="card strategic-card" aria-labelledby="strategic-heading">\n'
-        f'  <h2 id="strategic-heading">{escaped(_("Strategic goals"))}</h2>\n'
+        f'  <h2 id="strategic-heading">{heading}</h2>\n'
         f'  <ul class="goal-list">{"".join(items)}\n  </ul>{more}\n</section>\n'
     )
 

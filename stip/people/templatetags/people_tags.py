@@ -78,9 +78,11 @@ def _card(url: str, initials: str, name: str, badges: str, meta: str) -> str:
 def _badges(is_hr: bool, is_current: bool) -> str:
     badges = ""
     if is_hr:
-        badges += f' <span class="badge badge-hr">{escaped(_("HR"))}</span>'
+        hr = escaped(_("HR"))
+        badges += f' <span class="badge badge-hr">{hr}</span>'
     if not is_current:
-        badges += f' <span class="badge badge-left">{escaped(_("Left"))}</span>'
+        left = escaped(_("Left"))
+        badges += f' <span class="badge badge-left">{left}</span>'
     return badges
 
 
