@@ -210,17 +210,16 @@ def agenda_items(context, items: list[dict]) -> str:
     for index, item in enumerate(items):
         is_discussed = bool(item["discussed_at"])
         if can_mark:
-            url = escaped(item["discussed_url"])
-            value, pressed = ("0", "true") if is_discussed else ("1", "false")
-            tick = (
-                f'\n  <form method="post" action="{url}" class="inline"\n'
-                f'        hx-post="{url}" hx-target="#agenda" hx-swap="outerHTML">{csrf}\n'
-                f'    <input type="hidden" name="discussed" value="{value}">\n'
-                f'    <button type="submit" class="tick" aria-pressed="{pressed}">\n'
-                '      <span aria-hidden="true">✓</span><span class="visually-hidden">'
-                f"{escaped(item['discussed_label'])}</span>\n"
-                "    </button>\n  </form>\n  "
+            tick = _tick_form(
+                item["discussed_url"],
+                "agenda",
+                "discussed",
+                is_discussed,
+                item["discussed_label"],
+                csrf,
+                indent="  ",
             )
+            tick += "\n  "
         elif is_discussed:
             tick = f'\n  <span class="tick" aria-label="{discussed_tick}">✓</span>\n  '
         else:
@@ -297,15 +296,8 @@ def action_items(context, items: list[dict]) -> str:
         done = bool(a["done_at"])
         tick = ""
         if can_write:
-            url = escaped(a["done_url"])
-            value, pressed = ("0", "true") if done else ("1", "false")
-            tick = (
-                f'\n      <form method="post" action="{url}" class="inline"\n'
-                f'            hx-post="{url}" hx-target="#actions" hx-swap="outerHTML">{csrf}\n'
-                f'        <input type="hidden" name="done" value="{value}">\n'
-                f'        <button type="submit" class="tick" aria-pressed="{pressed}">\n'
-                '          <span aria-hidden="true">✓</span><span class="visually-hidden">'
-                f"{escaped(a['done_label'])}</span>\n        </button>\n      </form>"
+            tick = _tick_form(
+                a["done_url"], "actions", "done", done, a["done_label"], csrf, indent="      "
             )
         due = ""
         if a["due_text"]:
@@ -321,3 +313,18 @@ def action_items(context, items: list[dict]) -> str:
             f"        {carried}\n        {done_text}</span>\n      </span>\n    </li>"
         )
     return SafeString("".join(lines))
+
+
+def _tick_form(url: str, target: str, name: str, ticked: bool, label: str, csrf: str, *, indent):
+    """The form that ticks an agenda item off as discussed or an action item as done, or
+    back: it posts `name` 0 or 1 and answers the list (`target`) again for htmx."""
+    url = escaped(url)
+    value, pressed = ("0", "true") if ticked else ("1", "false")
+    return (
+        f'\n{indent}<form method="post" action="{url}" class="inline"\n'
+        f'{indent}      hx-post="{url}" hx-target="#{target}" hx-swap="outerHTML">{csrf}\n'
+        f'{indent}  <input type="hidden" name="{name}" value="{value}">\n'
+        f'{indent}  <button type="submit" class="tick" aria-pressed="{pressed}">\n'
+        f'{indent}    <span aria-hidden="true">✓</span><span class="visually-hidden">'
+        f"{escaped(label)}</span>\n{indent}  </button>\n{indent}</form>"
+    )
