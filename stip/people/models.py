@@ -53,22 +53,14 @@ CARD_DEFERRED = (
 ACCOUNT_DEFERRED = ("user__password", "user__last_login", "user__date_joined")
 
 
-def current_condition(prefix: str = "") -> Q:
-    """`PersonQuerySet.current` as a condition, on the people a query reaches through `prefix`
-    ("owner__" for a goal's owner)."""
-    today = timezone.localdate()
-    return Q(**{f"{prefix}is_active": True}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
-    )
-
-
 class PersonQuerySet(models.QuerySet):
     def current(self):
         """People who work here today: active and not past their end date. Both are the
         person's own columns, so that counting them reads one index (`people_person_current`),
         not the people and their accounts; the date is compared here, never stored, so that
         someone whose last day has passed stops being current at midnight without a write."""
-        return self.filter(current_condition())
+        today = timezone.localdate()
+        return self.filter(is_active=True).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
 
     def and_below(self, person: "Person"):
         """`person` and everyone in their reporting line below them, at any depth: a prefix of
