@@ -238,7 +238,16 @@ def team(request: HttpRequest) -> HttpResponse:
     # The goals of my own team and of the teams my reports are in (only team goals have a team),
     # read through the team index. A filter on the level with an OR of the two teams made
     # SQLite read every team goal of the period: 60 ms at 100,000 people, 170 over all periods.
-    teams = Person.objects.current().filter(Q(manager=me) | Q(pk=me.pk)).values("team")
+    # The teams are read first, a few ids: as a subquery, PostgreSQL read the people of every
+    # team and hashed every person for the rule's columns (5-10 ms at 10,000 people, growing
+    # with them; 0.6 ms this way).
+    teams = list(
+        Person.objects.current()
+        .filter(Q(manager=me) | Q(pk=me.pk), team__isnull=False)
+        .order_by()
+        .values_list("team", flat=True)
+        .distinct()
+    )
     team_goals = (
         queries.in_period(queries.visible_goals(user).filter(team__in=teams), period)
         .order_by("team__name", "end_date", "title", "pk")

@@ -940,8 +940,9 @@ QUERY_BUDGETS = [
     # may see it as a subquery.
     ("goals:mine", None, "employee", grow_my_goals, 4),
     # + count and one page of my reports; their goals (one query for the page); who has not
-    # updated (stale goals counted in a subquery); the goals of my reports' teams.
-    ("goals:team", None, "manager", grow_team, 7),
+    # updated (their stale goals counted by owner); the teams they and I are in; those teams'
+    # goals.
+    ("goals:team", None, "manager", grow_team, 8),
     # + count and one page of organisation goals.
     ("goals:organisation", None, "hr", grow_organisation, 4),
     # + one page of the top of the tree and one row more (no count), visible children counted
