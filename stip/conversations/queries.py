@@ -134,13 +134,7 @@ def _revision_count():
     """How many revisions a meeting's shared notes have: an expression built once per process
     (`core.querysets`)."""
     revisions = SharedNoteRevision.objects.filter(note__meeting=OuterRef("pk"))
-    return Coalesce(
-        Subquery(
-            revisions.order_by().values("note__meeting").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    return Coalesce(_count_of(revisions, "note__meeting"), 0)
 
 
 # What the agenda shows of an item, its goal and its author (a goal's row holds much more).

@@ -4,8 +4,9 @@ from django import template
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext as _
 
-from stip.core import links
-from stip.core.renderers import control, escaped
+from stip.core import links, renderers
+from stip.core.renderers import control
+from stip.core.rows import escaped
 
 register = template.Library()
 
@@ -27,10 +28,7 @@ def field(bound) -> str:
     help_text = ""
     if bound.help_text:
         help_text = f'<p class="help" id="{bound.auto_id}_helptext">{escaped(bound.help_text)}</p>'
-    listed = ""
-    if errors:
-        items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
-        listed = f'<ul class="errorlist" id="{bound.auto_id}_error">{items}</ul>'
+    listed = _error_list(errors, bound.auto_id) if errors else ""
     return SafeString(
         f'<div class="{classes}">\n'
         f"  {f'{drawn} {label}' if checkbox else f'{label}{drawn}'}\n"
@@ -60,27 +58,27 @@ def label_tag(bound) -> str:
     suffix = field.label_suffix if field.label_suffix is not None else form.label_suffix
     if suffix and label and label[-1] not in _(LABEL_PUNCTUATION):
         text = f"{text}{escaped(suffix)}"
-    auto_id = bound.auto_id
-    if not auto_id:
-        return SafeString(text)
-    for_label = widget.id_for_label(auto_id)
-    attrs = f' for="{escaped(for_label)}"' if for_label else ""
-    return SafeString(f"<label{attrs}>{text}</label>")
+    for_label = widget.id_for_label(bound.auto_id) if bound.auto_id else None
+    return renderers.label_tag(
+        {
+            "label": SafeString(text),
+            "use_tag": bool(bound.auto_id),
+            "tag": "label",
+            "attrs": {"for": for_label} if for_label else {},
+        }
+    )
 
 
 @register.simple_tag
 def form_errors(form) -> str:
     """`goals/_form_errors.html`: the form's errors that name no field, and its hidden fields,
     each after its errors (a hidden field has no place of its own to show them)."""
-    shown = ""
-    if errors := form.non_field_errors():
-        items = "".join(f"<p>{escaped(error)}</p>" for error in errors)
-        shown = f'<div class="form-errors" role="alert">{items}</div>'
+    errors = form.non_field_errors()
+    shown = _alert(errors) if errors else ""
     hidden = []
     for bound in form.hidden_fields():
         if errors := bound.errors:
-            items = "".join(f"<p>{escaped(error)}</p>" for error in errors)
-            hidden.append(f'<div class="form-errors" role="alert">{items}</div>')
+            hidden.append(_alert(errors))
         hidden.append(control(bound, errors))
     return SafeString(f"{shown}\n{''.join(hidden)}")
 
@@ -113,8 +111,7 @@ def picker(field, picker, url, placeholder, include="", trigger="", help_text=""
     invalid = described = listed = ""
     if errors:
         invalid, described = " field-error", f' aria-describedby="{name}_error"'
-        items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
-        listed = f'<ul class="errorlist" id="{name}_error">{items}</ul>'
+        listed = _error_list(errors, name)
     trigger = f", {escaped(trigger)}" if trigger else ""
     include = f", {escaped(include)}" if include else ""
     help_text = f'<p class="help">{escaped(help_text)}</p>' if help_text else ""
@@ -187,18 +184,30 @@ def formset_rows(formset, indent: int = 10) -> str:
         for bound in row.visible_fields():
             errors = bound.errors
             if errors:
-                items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
+                listed = _error_list(errors, escaped(bound.auto_id))
                 lines.append(
-                    f'{pad}  <td class="field-error">{control(bound, errors)}<ul class="errorlist"'
-                    f' id="{escaped(bound.auto_id)}_error">{items}</ul></td>\n'
+                    f'{pad}  <td class="field-error">{control(bound, errors)}{listed}</td>\n'
                 )
             else:
                 lines.append(f'{pad}  <td class="">{control(bound, errors)}</td>\n')
         lines.append(f"{pad}</tr>\n")
         if errors := row.non_field_errors():
-            items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
             lines.append(
-                f'{pad}<tr><td colspan="{len(row.visible_fields())}"><ul class="errorlist">'
-                f"{items}</ul></td></tr>\n"
+                f'{pad}<tr><td colspan="{len(row.visible_fields())}">{_error_list(errors)}'
+                "</td></tr>\n"
             )
     return SafeString("".join(lines))
+
+
+def _error_list(errors, owner: str = "") -> str:
+    """A field's errors as Django's error list draws them, with the id (`<owner>_error`) that
+    the field's `aria-describedby` names; a form's errors that name no field without one."""
+    items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
+    named = f' id="{owner}_error"' if owner else ""
+    return f'<ul class="errorlist"{named}>{items}</ul>'
+
+
+def _alert(errors) -> str:
+    """Errors that have no field to stand under, at the top of the form."""
+    items = "".join(f"<p>{escaped(error)}</p>" for error in errors)
+    return f'<div class="form-errors" role="alert">{items}</div>'
