@@ -17,6 +17,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stip.core.policies import person_of
 from stip.core.querysets import reused
 from stip.goals import policies
 from stip.goals.models import Goal, GoalComment, GoalUpdate
@@ -141,9 +142,19 @@ def team_goals(user, manager: Person, *, period: PeriodChoice):
     at 10,000 people) instead of the reports' goals through the owner index (2 ms).
     """
     return in_period(
-        visible_goals(user).filter(owner__manager=manager, owner__is_active=True),
+        _goals_of_reports(user, manager)
+        .with_card()
+        .filter(owner__manager=manager, owner__is_active=True),
         period,
     ).order_by("owner__last_name", "owner__first_name", "owner_id", "end_date", "pk")
+
+
+def _goals_of_reports(user, manager: Person):
+    """The goals to read `manager`'s reports' goals from: every goal when `user` sees all of
+    theirs (`policies.sees_every_goal_of_reports_of`), else those `user` may see."""
+    if policies.sees_every_goal_of_reports_of(user, manager):
+        return Goal.objects.all()
+    return Goal.objects.visible_to(user)
 
 
 def reports_without_recent_update(user, manager: Person, *, period: PeriodChoice, weeks: int):
@@ -157,7 +168,7 @@ def reports_without_recent_update(user, manager: Person, *, period: PeriodChoice
     since = timezone.now() - datetime.timedelta(weeks=weeks)
     reports = Person.objects.current().filter(manager=manager).values("pk")
     return (
-        in_period(Goal.objects.visible_to(user).open(), period)
+        in_period(_goals_of_reports(user, manager).open(), period)
         # Both conditions: the reports' ids let PostgreSQL read their goals through the owner
         # index, and the manager on the owner's join keeps it from hashing every person for
         # the rule's columns. With the join's alone it read every goal of the period (10 ms
@@ -167,6 +178,19 @@ def reports_without_recent_update(user, manager: Person, *, period: PeriodChoice
         .values("owner_id", "owner__public_id", "owner__first_name", "owner__last_name")
         .annotate(stale_goals=Count("pk"))
         .order_by("owner__last_name", "owner__first_name", "owner_id")
+    )
+
+
+def goals_of_my_teams(user, *, period: PeriodChoice):
+    """The goals of the signed-in person's own team and of the teams their direct reports are
+    in (only team goals have a team), team by team: all of them theirs to see
+    (`policies.teams_seen_whole`). Read through the team index: a filter on the level with an
+    OR of the two teams made SQLite read every team goal of the period (60 ms at 100,000
+    people, 170 over all periods)."""
+    viewer = person_of(user)
+    teams = policies.teams_seen_whole(viewer) if viewer is not None else []
+    return in_period(Goal.objects.filter(team__in=teams).with_card(), period).order_by(
+        "team__name", "end_date", "title", "pk"
     )
 
 

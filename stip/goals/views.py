@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -206,9 +205,6 @@ def team(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     people = [Row(values) for values in page.object_list]
     goals_by_owner = defaultdict(list)
-    # The words of each row, made here: a `{% blocktranslate %}` a row was 40-50 µs of it.
-    for p in people:
-        p["new_goal_label"] = _("New goal for %(name)s") % {"name": p["first_name"]}
     if people:
         for goal in _goal_rows(
             queries.team_goals(user, me, period=period)
@@ -235,24 +231,7 @@ def team(request: HttpRequest) -> HttpResponse:
                 user, me, period=period, weeks=weeks
             )[: STALE_SHOWN + 1]
         ]
-    # The goals of my own team and of the teams my reports are in (only team goals have a team),
-    # read through the team index. A filter on the level with an OR of the two teams made
-    # SQLite read every team goal of the period: 60 ms at 100,000 people, 170 over all periods.
-    # The teams are read first, a few ids: as a subquery, PostgreSQL read the people of every
-    # team and hashed every person for the rule's columns (5-10 ms at 10,000 people, growing
-    # with them; 0.6 ms this way).
-    teams = list(
-        Person.objects.current()
-        .filter(Q(manager=me) | Q(pk=me.pk), team__isnull=False)
-        .order_by()
-        .values_list("team", flat=True)
-        .distinct()
-    )
-    team_goals = (
-        queries.in_period(queries.visible_goals(user).filter(team__in=teams), period)
-        .order_by("team__name", "end_date", "title", "pk")
-        .for_items()[: TEAM_GOALS_SHOWN + 1]
-    )
+    team_goals = queries.goals_of_my_teams(user, period=period).for_items()[: TEAM_GOALS_SHOWN + 1]
     team_goals = _goal_rows(team_goals, due=False, updates=False)
     context.update(
         page=page,

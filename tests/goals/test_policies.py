@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from stip.goals import policies, services
 from stip.goals.models import Goal
+from stip.people.models import Person
 from tests.goals.builders import create_goal
+from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +243,44 @@ def test_what_is_seen_without_asking_is_seen_by_the_rule(personas, visibility, l
         assert policies.can_view_goal(user, goal) is sees, persona
     assert not policies.seen_without_asking(AnonymousUser(), goal)
     assert not policies.can_view_goal(AnonymousUser(), goal)
+
+
+def test_a_managers_lists_skip_the_rule_only_where_it_shows_every_goal(personas):
+    """My team's goals reads the reports' goals and the teams' goals without the rule where
+    `sees_every_goal_of_reports_of` and `teams_seen_whole` say the viewer sees them all: each
+    claim is checked against the rule, for every persona as viewer and as manager."""
+    for visibility in Goal.Visibility.values:
+        for owner in ("employee", "peer", "leaver", "manager", "director", "outsider"):
+            create(personas.hr, owner=getattr(personas, owner), visibility=visibility)
+        for team in (personas.planning, personas.operations, personas.finance):
+            create(personas.hr, level=Goal.Level.TEAM, team=team, visibility=visibility)
+
+    def ids(goals) -> set[int]:
+        return set(goals.values_list("pk", flat=True))
+
+    for role in Personas.NAMES:
+        user = getattr(personas, role).user
+        visible = ids(policies.goals_visible_to(Goal.objects.all(), user))
+        for name in Personas.NAMES:
+            manager = getattr(personas, name)
+            if policies.sees_every_goal_of_reports_of(user, manager):
+                assert ids(Goal.objects.filter(owner__manager=manager)) <= visible, (role, name)
+        teams = policies.teams_seen_whole(user.person)
+        assert ids(Goal.objects.filter(team__in=teams)) <= visible, role
+
+    # What they claim: a manager and those above them, HR and administrators; nobody else.
+    manager = personas.manager
+    for role in ("manager", "director", "hr", "admin"):
+        assert policies.sees_every_goal_of_reports_of(getattr(personas, role).user, manager)
+    for role in ("employee", "peer", "outsider"):
+        assert not policies.sees_every_goal_of_reports_of(getattr(personas, role).user, manager)
+    assert set(policies.teams_seen_whole(manager)) == {personas.planning.pk}
+    assert set(policies.teams_seen_whole(personas.director)) == {
+        personas.operations.pk,
+        personas.planning.pk,
+    }
+    # Someone without a place in the chain sees only what is shared with the organisation.
+    Person.objects.filter(pk=manager.pk).update(path="")
+    user = type(manager.user).objects.get(pk=manager.user.pk)
+    assert not policies.sees_every_goal_of_reports_of(user, manager)
+    assert policies.teams_seen_whole(user.person) == []

@@ -1,4 +1,5 @@
-"""The goal helpers that write markup in Python: the progress bar and a short list's goal."""
+"""The goal helpers that write markup in Python: the progress bar, a short list's goal, and the
+rows of the lists that show many."""
 
 import datetime
 from decimal import Decimal
@@ -14,8 +15,11 @@ from stip.goals.templatetags.goals_tags import (
     goal_list,
     goal_tree_nodes,
     progress_bar,
+    report_goal_rows,
+    stale_rows,
     update_rows,
 )
+from stip.people.templatetags.people_tags import person_row_card
 
 
 def test_a_progress_bar_is_coloured_by_status_and_says_its_whole_percent():
@@ -236,3 +240,73 @@ def test_a_goals_updates_and_comments_name_their_author_or_someone_who_left():
     with translation.override("nl"):
         dutch = comment_items([Row(moment | gone, text="Dag")])
     assert '<span class="muted">iemand die uit dienst is</span>' in dutch
+
+
+def _report(first_name, **fields):
+    return Row(
+        {
+            "public_id": "7c1e0f4a-0000-4000-8000-000000000001",
+            "first_name": first_name,
+            "last_name": "de <Vries>",
+            "job_title": "Planner",
+            "is_hr": False,
+            "is_active": True,
+            "end_date": None,
+            "team_id": 3,
+            "team__name": "Planning",
+        }
+        | fields
+    )
+
+
+def test_my_team_goals_rows_are_each_reports_card_link_and_goals():
+    goal = Row(
+        url="/goals/9/",
+        title="Plan <routes>",
+        badge="",
+        status="on_track",
+        status_label="On track",
+        bar=progress_bar(Decimal(40), "on_track"),
+        is_closed=False,
+    )
+    eva, bob = _report("Eva & Co"), _report("Bob", public_id="7c1e0f4a-0000-4000-8000-000000000002")
+    with translation.override("en"):
+        rows = report_goal_rows([(eva, [goal]), (bob, [])], "Q4 2026 <x>")
+        assert isinstance(rows, SafeString)
+        assert rows == (
+            '<li class="report-row card">\n<div class="report-person">\n'
+            f"{person_row_card(eva)}\n"
+            f'<a class="small" href="/goals/new/?owner={eva.public_id}">'
+            "New goal for Eva &amp; Co</a>\n</div>\n"
+            f"{goal_list([goal])}\n</li>\n"
+            '<li class="report-row card">\n<div class="report-person">\n'
+            f"{person_row_card(bob)}\n"
+            f'<a class="small" href="/goals/new/?owner={bob.public_id}">New goal for Bob</a>\n'
+            '</div>\n<p class="muted small">No goals in Q4 2026 &lt;x&gt;.</p>\n</li>\n'
+        )
+        assert "Plan &lt;routes&gt;" in rows and "de &lt;Vries&gt;" in rows
+    with translation.override("nl"):
+        rows = report_goal_rows([(bob, [])], "K4 2026")
+        assert "Nieuw doel voor Bob" in rows and "Geen doelen in K4 2026." in rows
+    assert report_goal_rows([], "Q4 2026") == ""
+
+
+def test_the_stale_list_links_each_report_to_their_goals_of_the_period():
+    stale = [
+        Row(
+            public_id="7c1e0f4a-0000-4000-8000-000000000001",
+            full_name="Eva <E>",
+            stale_label="2 & more",
+        ),
+        Row(public_id="7c1e0f4a-0000-4000-8000-000000000002", full_name="Piet", stale_label="1"),
+    ]
+    listed = stale_rows(stale, "2026-Q4")
+    assert isinstance(listed, SafeString)
+    assert listed == (
+        '<li class="row">\n<a class="person-name" '
+        'href="/goals/all/?owner=7c1e0f4a-0000-4000-8000-000000000001&amp;period=2026-Q4">'
+        'Eva &lt;E&gt;</a>\n<span class="small muted">2 &amp; more</span>\n</li>\n'
+        '<li class="row">\n<a class="person-name" '
+        'href="/goals/all/?owner=7c1e0f4a-0000-4000-8000-000000000002&amp;period=2026-Q4">'
+        'Piet</a>\n<span class="small muted">1</span>\n</li>\n'
+    )

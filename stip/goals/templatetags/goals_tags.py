@@ -19,6 +19,7 @@ from stip.core.rows import dates, escaped, labels
 from stip.goals.models import Goal, KeyResult
 from stip.goals.queries import strategic_goals
 from stip.people.models import Person
+from stip.people.templatetags.people_tags import row_cards
 
 register = template.Library()
 
@@ -184,6 +185,46 @@ def goal_list(goals, meta: str = "") -> str:
         for g in goals
     )
     return SafeString(f'<ul class="goal-list">\n{items}</ul>')
+
+
+@register.simple_tag
+def stale_rows(stale, period_key: str) -> str:
+    """The items of my team's goals' list of reports with open goals nobody updated lately:
+    each one's name, linked to their goals of the period, and how many, from the view's rows
+    (`public_id`, `full_name`, `stale_label`). Up to 50 a page, written here as `goal_list`."""
+    search = f"{link('goals:search')}?owner="
+    period = escaped(f"&period={period_key}")
+    return SafeString(
+        "".join(
+            f'<li class="row">\n<a class="person-name" href="{search}{p.public_id}{period}">'
+            f'{escaped(p.full_name)}</a>\n<span class="small muted">{escaped(p.stale_label)}'
+            "</span>\n</li>\n"
+            for p in stale
+        )
+    )
+
+
+@register.simple_tag
+def report_goal_rows(rows, period_label: str) -> str:
+    """The items of my team's goals' `<ul class="report-goals">`, one a direct report: their
+    card (`person_row_card`), the link that sets them a goal, and their goals (`goal_list`),
+    or a line that they have none in the period, from the view's `(report, goals)` pairs.
+    Written here as `goal_list`: a report's turn of the template's `{% for %}`, with its tag,
+    link, `{% if %}` and words, cost as much as its goals."""
+    card, new_goal = row_cards(), link("goals:new")
+    # Translated outside the f-strings, where `makemessages` finds them.
+    new_label = _("New goal for %(name)s")
+    no_goals = escaped(_("No goals in %(period)s.") % {"period": period_label})
+    items = []
+    for p, goals in rows:
+        name = escaped(new_label % {"name": p["first_name"]})
+        goals = goal_list(goals) if goals else f'<p class="muted small">{no_goals}</p>'
+        items.append(
+            f'<li class="report-row card">\n<div class="report-person">\n{card(p)}\n'
+            f'<a class="small" href="{new_goal}?owner={p["public_id"]}">{name}</a>\n'
+            f"</div>\n{goals}\n</li>\n"
+        )
+    return SafeString("".join(items))
 
 
 @register.simple_tag(takes_context=True)

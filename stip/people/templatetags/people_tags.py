@@ -1,5 +1,7 @@
 """Template helpers for people (`{% load people_tags %}`), usable from every app's templates."""
 
+from collections.abc import Callable
+
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -38,9 +40,16 @@ def person_cards(people: list[dict]) -> str:
     """`<ul class="people-list">` of `person_card`s, from rows read as values (the home page's
     reports and teammates; `person_row_card` names their columns). Reading a dozen people with
     their teams as models cost as long again as their query."""
-    profile, today = url_with_id_of("people:profile"), timezone.localdate()
-    cards = "".join(f"<li>{_row_card(p, '', profile, today)}</li>" for p in people)
+    card = row_cards()
+    cards = "".join(f"<li>{card(p)}</li>" for p in people)
     return SafeString(f'<ul class="people-list">{cards}</ul>')
+
+
+def row_cards() -> Callable[..., str]:
+    """`person_row_card` for many rows (`card(row, prefix="")`), with the profile link and
+    today read once, not once a row (~10 µs each)."""
+    profile, today = url_with_id_of("people:profile"), timezone.localdate()
+    return lambda row, prefix="": _row_card(row, prefix, profile, today)
 
 
 @register.simple_tag
