@@ -778,9 +778,38 @@ def _reports(user, reports: QuerySet | None = None) -> QuerySet:
     corrections = FormalReport.objects.visible_to(user).filter(supersedes=OuterRef("pk"))
     if reports is None:
         reports = FormalReport.objects.visible_to(user)
-    return reports.select_related(
-        "meeting__manager", "meeting__employee", "rating", "supersedes"
-    ).annotate(superseded_by_visible=Subquery(corrections.order_by().values("public_id")[:1]))
+    return (
+        reports.select_related("meeting__manager", "meeting__employee", "rating", "supersedes")
+        .only(*REPORT_LIST_COLUMNS)
+        .annotate(superseded_by_visible=Subquery(corrections.order_by().values("public_id")[:1]))
+    )
+
+
+# What a list of reports shows (`ReportOut`) and reads to answer (`_report_place`,
+# `policies.can_view_meeting`): its rows with their four joined models read whole were 70
+# columns, and building, reading and converting them half the list's time.
+REPORT_LIST_COLUMNS = (
+    "public_id",
+    "version",
+    "shared_at",
+    "responded_at",
+    "acknowledged_at",
+    "meeting",
+    "rating",
+    "supersedes",
+    "meeting__public_id",
+    "meeting__kind",
+    "meeting__scheduled_for",
+    *(
+        f"meeting__{person}{name}"
+        for person in ("manager", "employee")
+        for name in ("", "__public_id", "__first_name", "__last_name")
+    ),
+    "rating__value",
+    "rating__name_en",
+    "rating__name_nl",
+    "supersedes__public_id",
+)
 
 
 def _report(request: HttpRequest, public_id: UUID) -> FormalReport:
