@@ -284,3 +284,32 @@ def test_a_managers_lists_skip_the_rule_only_where_it_shows_every_goal(personas)
     user = type(manager.user).objects.get(pk=manager.user.pk)
     assert not policies.sees_every_goal_of_reports_of(user, manager)
     assert policies.teams_seen_whole(user.person) == []
+
+
+def test_the_rule_in_python_answers_as_the_rule_in_sql(personas, django_assert_max_num_queries):
+    """`can_view_goal_read_with_owner`, which a goal's page asks, against `goals_visible_to`:
+    every persona, and every level, visibility, owner and team; and the people's places in
+    the chain, read from the database as the page reads them."""
+    goals = []
+    for visibility in Goal.Visibility.values:
+        for owner in ("employee", "peer", "leaver", "manager", "director", "hr", "outsider"):
+            goals.append(create(personas.hr, owner=getattr(personas, owner), visibility=visibility))
+        for team in (personas.planning, personas.operations, personas.finance):
+            goals.append(
+                create(personas.hr, level=Goal.Level.TEAM, team=team, visibility=visibility)
+            )
+        goals.append(create(personas.hr, level=Goal.Level.ORGANISATION, visibility=visibility))
+    for role in Personas.NAMES:
+        user = (
+            type(personas.hr.user)
+            .objects.select_related("person")
+            .get(pk=getattr(personas, role).user.pk)
+        )
+        for goal in goals:
+            read = Goal.objects.select_related("owner").get(pk=goal.pk)
+            by_sql = policies.goals_visible_to(Goal.objects.filter(pk=goal.pk), user).exists()
+            # A personal goal is decided from its row; a team goal asks at most one query.
+            with django_assert_max_num_queries(0 if goal.level != Goal.Level.TEAM else 1):
+                by_python = policies.can_view_goal_read_with_owner(user, read)
+            assert by_python is by_sql, (role, goal.level, goal.visibility, goal.owner, goal.team)
+    assert not policies.can_view_goal_read_with_owner(AnonymousUser(), goals[0])
