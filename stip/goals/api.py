@@ -36,7 +36,7 @@ from stip.api.pagination import (
 )
 from stip.api.schemas import PublicOut
 from stip.core.policies import person_of
-from stip.goals import queries, services
+from stip.goals import policies, queries, services
 from stip.goals.models import Goal, GoalComment, GoalUpdate, KeyResult
 from stip.goals.services import ConcurrentEdit, KeyResultInput
 from stip.people import policies as people_policies
@@ -387,9 +387,9 @@ def _list_cards(queryset: QuerySet) -> QuerySet:
 
 def _goal(request: HttpRequest, public_id: UUID) -> Goal:
     """A goal the caller may see (for a service to act on), or 404."""
-    goal = _visible(request.user).select_related("owner__user", "team").filter(public_id=public_id)
-    goal = goal.first()
-    if goal is None:
+    goal = Goal.objects.select_related("owner__user", "team").filter(public_id=public_id).first()
+    # The rule in Python, from the goal and its owner read here (as a goal's page decides).
+    if goal is None or not policies.can_view_goal_read_with_owner(request.user, goal):
         raise Http404
     return goal
 
