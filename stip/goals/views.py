@@ -40,7 +40,11 @@ from stip.goals.forms import (
     sets_team_goals,
 )
 from stip.goals.models import Goal, KeyResult
-from stip.goals.templatetags.goals_tags import progress_bar, strategic_badge, whole_percent
+from stip.goals.templatetags.goals_tags import (
+    progress_bar,
+    strategic_badge_markup,
+    whole_percent,
+)
 from stip.people import queries as people_queries
 from stip.people.models import Person, Team
 
@@ -120,6 +124,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Row]:
     day, moment, progress = dates("DATE_FORMAT"), dates("DATETIME_FORMAT"), _("Progress")
     zone = timezone.get_current_timezone()
     personal, team = Goal.Level.PERSONAL.value, Goal.Level.TEAM.value
+    strategic = strategic_badge_markup()
     # Read and written as the dict it is: `row.x` is a Python call each, ~20 a row.
     for g in rows:
         level, status = g["level"], g["status"]
@@ -141,7 +146,7 @@ def _goal_rows(goals, *, due: bool = True, updates: bool = True) -> list[Row]:
             whose=whose,
             whose_url=whose_url,
             bar=progress_bar(g["progress"], status, progress),
-            badge=strategic_badge(g),
+            badge=strategic if g["is_strategic"] else "",
             parent_visible=parent_visible,
             visible_children=visible_children,
         )

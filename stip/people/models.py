@@ -60,7 +60,7 @@ class PersonQuerySet(models.QuerySet):
         not the people and their accounts; the date is compared here, never stored, so that
         someone whose last day has passed stops being current at midnight without a write."""
         today = timezone.localdate()
-        return self.filter(is_active=True).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        return self.filter(Q(is_active=True), Q(end_date__isnull=True) | Q(end_date__gte=today))
 
     def and_below(self, person: "Person"):
         """`person` and everyone in their reporting line below them, at any depth: a prefix of

@@ -145,31 +145,22 @@ def progress_bar(value, status: str, label: str = "") -> str:
 
 register.simple_tag(progress_bar, name="progress_bar")
 
-# A goal of a short list, filled in by `goal_item`.
-GOAL_ITEM = (
-    '{head}<a class="goal-title" href="{url}">{title}</a>{badge}{meta}\n'
-    '<span class="goal-list-end"><span class="goal-status goal-status-{status}">{label}</span>'
-    "{bar}</span>"
-)
-
 
 @register.simple_tag
 def goal_item(g, meta="") -> str:
     """A goal of a short list (my team's goals, the team goals, a goal's aligned goals), from
     a row of `views._goal_rows`: its linked title and strategic badge, a line under it when
     `meta` is given, its status and bar. Written here, as the progress bar, so that my team's
-    111 goals draw without an include each."""
+    111 goals draw without an include each; read from the row as the dict it is."""
+    if meta:
+        head, meta = "<span>", f'<br><span class="goal-meta">{escaped(meta)}</span></span>'
+    else:
+        head = ""
     return SafeString(
-        GOAL_ITEM.format(
-            head="<span>" if meta else "",
-            url=escaped(g.url),
-            title=escaped(g.title),
-            badge=g.badge,
-            meta=f'<br><span class="goal-meta">{escaped(meta)}</span></span>' if meta else "",
-            status=escaped(g.status),
-            label=escaped(g.status_label),
-            bar=g.bar,
-        )
+        f'{head}<a class="goal-title" href="{escaped(g["url"])}">{escaped(g["title"])}</a>'
+        f'{g["badge"]}{meta}\n<span class="goal-list-end"><span class="goal-status '
+        f'goal-status-{escaped(g["status"])}">{escaped(g["status_label"])}</span>{g["bar"]}'
+        "</span>"
     )
 
 
@@ -377,8 +368,11 @@ def _author_of(row, left: str) -> str:
 def strategic_badge(goal) -> str:
     """The star HR's strategic goals carry beside their title (with its leading space), or
     nothing. A tag for one goal's page; a list of goals makes it once a row in Python."""
-    if not goal.is_strategic:
-        return ""
+    return strategic_badge_markup() if goal.is_strategic else ""
+
+
+def strategic_badge_markup() -> str:
+    """The strategic star's markup in the active language: a list makes it once."""
     return format_html(
         ' <span class="badge badge-strategic" title="{}">★ {}</span>',
         _("Marked as strategic by HR"),
