@@ -643,6 +643,15 @@ class FormalReportQuerySet(models.QuerySet):
         return self.filter(superseded_by__isnull=True)
 
 
+class FormalReportManager(models.Manager.from_queryset(FormalReportQuerySet)):
+    def visible_to(self, user):
+        """Every report `user` may read: `FormalReportQuerySet.visible_to` on the whole
+        table, built once a request (`policies.all_reports_visible_to`)."""
+        from stip.conversations.policies import all_reports_visible_to
+
+        return all_reports_visible_to(self.get_queryset(), user)
+
+
 class FormalReport(PublicModel):
     """The written report of a performance conversation or an appraisal. The manager writes
     and shares it; the employee responds and acknowledges it. After sharing it is never
@@ -684,7 +693,7 @@ class FormalReport(PublicModel):
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
 
-    objects = FormalReportQuerySet.as_manager()
+    objects = FormalReportManager()
 
     class Meta:
         verbose_name = pgettext_lazy("a written report", "report")

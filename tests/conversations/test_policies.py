@@ -256,3 +256,28 @@ def test_private_notes_are_read_through_their_authors_queryset_only():
         models.FormalReport,
     ):
         assert not admin.site.is_registered(model), model
+
+
+def test_the_reports_a_user_may_read_follow_them_when_they_change(personas):
+    """`FormalReport.objects.visible_to(user)` is built once for a user object (a request's):
+    what it was built from is checked on every call, so it never outlives a change of role or
+    place in the tree."""
+    report = builders.report(personas)  # Mark's shared report about Eva
+    user = personas.peer.user
+    readable = models.FormalReport.objects.visible_to(user)
+    assert not readable.filter(pk=report.pk).exists()
+    # Each call is a queryset of its own: narrowing one leaves the next as it was.
+    assert not readable.filter(version=99).exists()
+    assert models.FormalReport.objects.visible_to(personas.peer.user).count() == 0
+
+    person = user.person
+    person.is_hr = True  # HR reads every shared report
+    assert models.FormalReport.objects.visible_to(user).filter(pk=report.pk).exists()
+    person.is_hr = False
+    assert not models.FormalReport.objects.visible_to(user).filter(pk=report.pk).exists()
+    # Moved above Eva in the tree: her shared report is theirs to read.
+    person.path = personas.manager.path[: -len(f"{personas.manager.pk}/")]
+    assert models.FormalReport.objects.visible_to(user).filter(pk=report.pk).exists()
+    # Another user object of the same account builds its own.
+    fresh = type(user).objects.get(pk=user.pk)
+    assert not models.FormalReport.objects.visible_to(fresh).filter(pk=report.pk).exists()
