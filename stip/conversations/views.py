@@ -252,7 +252,6 @@ def mine(request: HttpRequest) -> HttpResponse:
             page=page,
             past=_meeting_rows((m, _other(m, me)) for m in page.object_list),
             querystring=_without_page(request),
-            tomorrow=today + datetime.timedelta(days=1),
             today=today,
             has_manager=me.manager_id is not None,
         )
@@ -390,7 +389,6 @@ def series_detail(request: HttpRequest, public_id) -> HttpResponse:
         "open_items": items,
         "can_change": policies.can_change_series(request.user, series),
         "today": timezone.localdate(),
-        "tomorrow": timezone.localdate() + datetime.timedelta(days=1),
     }
     return render(request, "conversations/series.html", context)
 

@@ -317,3 +317,54 @@ def test_a_formal_meetings_page_reads_no_column_it_left_out(client, personas, ki
         page = client.get(target).content.decode()
     assert len(queries) == 7
     assert "Read the report" in page
+
+
+def test_a_list_of_meetings_shows_each_ones_day_moment_kind_and_whether_it_was_held():
+    """`conversations_tags.meeting_list`, from `views.MeetingRow`s: today's is marked, the
+    one of tomorrow says so, a past one not held says that, words escaped and translated."""
+    from stip.conversations.templatetags.conversations_tags import meeting_list
+    from stip.conversations.views import MeetingRow
+
+    today = datetime.date(2026, 11, 2)
+
+    def row(day, *, held=False, title="1:1 <Eva> & Mark"):
+        return MeetingRow(
+            url="/conversations/m1/",
+            title=title,
+            kind="one_on_one",
+            kind_label="1:1",
+            is_held=held,
+            day=day,
+            month="Nov",
+            date_text=f"{day.day} November",
+            time_text="09:00",
+            iso=f"{day.isoformat()}T09:00:00+01:00",
+        )
+
+    with translation.override("en"):
+        listed = meeting_list([row(today), row(today + datetime.timedelta(days=1))], today)
+        assert listed == (
+            '<ul class="conv-list card">\n'
+            '<li class="conv-row">\n<span class="conv-date is-today" aria-hidden="true">'
+            '<span>2</span>Nov</span>\n<span class="conv-main">\n'
+            '<a class="goal-title" href="/conversations/m1/">1:1 &lt;Eva&gt; &amp; Mark</a>\n'
+            '<span class="goal-meta"><time datetime="2026-11-02T09:00:00+01:00">2 November, '
+            "09:00</time></span>\n</span>\n"
+            '<span class="conv-end"><span class="badge badge-kind badge-kind-one_on_one">1:1'
+            "</span>\n\n</span>\n</li>\n"
+            '<li class="conv-row">\n<span class="conv-date" aria-hidden="true">'
+            '<span>3</span>Nov</span>\n<span class="conv-main">\n'
+            '<a class="goal-title" href="/conversations/m1/">1:1 &lt;Eva&gt; &amp; Mark</a>\n'
+            '<span class="goal-meta"><time datetime="2026-11-03T09:00:00+01:00">3 November, '
+            "09:00</time> · <strong>tomorrow</strong></span>\n</span>\n"
+            '<span class="conv-end"><span class="badge badge-kind badge-kind-one_on_one">1:1'
+            "</span>\n\n</span>\n</li>\n</ul>"
+        )
+        past = meeting_list([row(today - datetime.timedelta(days=7))], today)
+        assert '<span class="goal-status goal-status-at_risk">Not marked as held</span>' in past
+        held = meeting_list([row(today - datetime.timedelta(days=7), held=True)], today)
+        assert '<span class="goal-status goal-status-on_track">Held</span>' in held
+    with translation.override("nl"):
+        assert "Gehouden" in meeting_list([row(today, held=True)], today)
+        assert "morgen" in meeting_list([row(today + datetime.timedelta(days=1))], today)
+    assert meeting_list([], today) == '<ul class="conv-list card">\n</ul>'
