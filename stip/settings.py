@@ -148,6 +148,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # finding 14). Pages run short queries, for which JIT never pays.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # `.iterator()` reads the whole result at once, not through a server-side cursor: Django's
+    # choice fields iterate their querysets that way, and outside a transaction each cursor is
+    # declared WITH HOLD, materialised and fetched in round trips (9 ms of a manager's "start a
+    # 360 round" at 10,000 people, past its SQL). Stip iterates nothing large itself; this is
+    # also what a connection pooler in transaction mode needs (docs/deployment.md, 3).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "stip.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
