@@ -148,9 +148,9 @@ class _DayTexts:
 
 @dataclass(frozen=True)
 class MeetingRow:
-    """A meeting as `_meeting_list.html` shows it. Its texts are made once per list: a page of
-    45 meetings spent more time formatting each row's dates and kind in the template, again
-    and again for the same days, than on its queries."""
+    """A meeting as a list of meetings shows it (`conversations_tags.meeting_list`). Its texts
+    are made once per list: a page of 45 meetings spent more time formatting each row's dates
+    and kind in the template, again and again for the same days, than on its queries."""
 
     url: str
     title: str

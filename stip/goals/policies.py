@@ -84,7 +84,7 @@ def sees_every_goal_of_reports_of(user, manager: Person) -> bool:
 def teams_seen_whole(viewer: Person) -> list[int]:
     """The ids of the teams whose every goal `viewer` sees: their own team and their current
     direct reports' teams (a team goal is seen by the team's members and by whoever manages
-    a current member), so that a list of those teams' goals needs no `goals_visible_to`.
+    a member), so that a list of those teams' goals needs no `goals_visible_to`.
     Read as a few ids: as a subquery of the goals' query, PostgreSQL read the people of every
     team and hashed every person (5-10 ms at 10,000 people, growing with them)."""
     if not viewer.path:  # the rule shows them only what is shared with the organisation
